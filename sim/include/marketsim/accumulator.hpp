@@ -1,0 +1,75 @@
+#pragma once
+/** Statistics of every series-year over paths: exact moments, a quantile summary, target hits.
+ *
+ *  Merging is exact and order-independent: power sums are kept in ExactSum (a superaccumulator
+ *  that adds doubles without rounding), quantile summaries and hit counts are integer counts.
+ *  Paths are added a block at a time; within a block, power sums are formed in double in path
+ *  order and the block's sums then added exactly, so results depend only on how paths are cut
+ *  into blocks (a fixed size), never on which thread ran which block or in what order.
+ */
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "marketsim/model.hpp"
+#include "marketsim/quantile_sketch.hpp"
+
+namespace marketsim {
+
+/** An exact sum of doubles: rounding happens once, in value(). */
+class ExactSum {
+public:
+    void add(double x) noexcept;  ///< a non-finite x makes value() +inf
+    void merge(const ExactSum& other) noexcept;
+    double value() const noexcept;  ///< the exact sum rounded (faithfully) to double
+    bool operator==(const ExactSum& other) const noexcept;
+
+private:
+    static constexpr int kLimbs = 70;       ///< 32-bit digits from 2^-1152 up to 2^1088
+    static constexpr int kLowestBit = -1152;
+    void normalize() noexcept;
+    std::array<std::int64_t, kLimbs> limb_{};
+    std::uint32_t pending_ = 0;  ///< additions since the last carry propagation
+    bool overflow_ = false;
+};
+
+/** A target resolved to a series index and year index. */
+struct TargetIndex {
+    std::uint32_t series = 0;
+    int year = 0;  ///< t = year - base_year
+    double value = 0.0;
+};
+
+class BandAccumulator {
+public:
+    BandAccumulator(const Model& model, double relative_accuracy, std::vector<TargetIndex> targets);
+
+    void begin_block() noexcept;
+    /** One path's values, laid out as simulate_path writes them (t-major). */
+    void add_path(const double* values);
+    void end_block() noexcept;
+    void merge(const BandAccumulator& other);
+
+    std::uint64_t paths() const noexcept { return paths_; }
+    std::size_t stats() const noexcept { return sketch_.size(); }  ///< series x (years + 1)
+    /** Statistic i = t * series_count + s. */
+    const QuantileSketch& sketch(std::size_t i) const { return sketch_[i]; }
+    double reference(std::size_t i) const { return reference_[i]; }
+    /** Exact sum over paths of (x - reference)^k, k = 1..4. */
+    double power_sum(std::size_t i, int k) const { return power_[(i * 4) + (k - 1)].value(); }
+    const std::vector<TargetIndex>& targets() const noexcept { return targets_; }
+    std::uint64_t target_hits(std::size_t j) const { return hits_[j]; }
+    bool operator==(const BandAccumulator& other) const = default;
+
+private:
+    std::vector<double> reference_;   ///< the central path: power sums are taken about it
+    std::vector<QuantileSketch> sketch_;
+    std::vector<ExactSum> power_;     ///< stats x 4
+    std::vector<double> block_;       ///< stats x 4, in-block double sums
+    std::vector<TargetIndex> targets_;
+    std::vector<std::uint64_t> hits_;
+    std::uint32_t series_count_ = 0;
+    std::uint64_t paths_ = 0;
+};
+
+}  // namespace marketsim

@@ -1,0 +1,83 @@
+#pragma once
+/** Running a scenario: paths in fixed-size blocks over oneTBB, reduced exactly into bands.
+ *
+ *  Determinism: path p's draws depend only on (seed, p); block b holds paths
+ *  [b kBlockPaths, (b+1) kBlockPaths); accumulators merge exactly. Bands are therefore
+ *  bit-identical for any thread count.
+ */
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "marketsim/accumulator.hpp"
+#include "marketsim/model.hpp"
+#include "marketsim/scenario.hpp"
+
+namespace marketsim {
+
+inline constexpr std::uint64_t kBlockPaths = 1024;
+
+struct RunOptions {
+    std::uint64_t paths = 100000;
+    int threads = 0;                      ///< 0: all the machine's cores
+    std::optional<std::uint64_t> seed;    ///< overrides scenario.seed
+};
+
+/** One series in one year. Quantiles follow Results::quantiles. */
+struct Band {
+    double mean = 0.0;
+    double sd = 0.0;
+    double se_mean = 0.0;  ///< Monte Carlo standard error of the mean: sd / sqrt(paths)
+    double se_sd = 0.0;    ///< Monte Carlo standard error of sd (from the fourth moment)
+    std::vector<double> quantile;
+    std::vector<double> quantile_lo;  ///< 95% interval from order statistics
+    std::vector<double> quantile_hi;
+    double min = 0.0;
+    double max = 0.0;
+};
+
+struct TargetResult {
+    Target target;
+    std::uint64_t hits = 0;     ///< paths at or above the value
+    double probability = 0.0;   ///< hits / paths
+    double se = 0.0;            ///< its binomial standard error
+};
+
+struct Results {
+    std::vector<std::string> series;
+    int base_year = 0;
+    int years = 0;
+    std::uint32_t cells = 0;
+    std::vector<double> quantiles;
+    double relative_accuracy = 0.0;
+    std::vector<Band> bands;       ///< series-major: bands[s * (years + 1) + t]
+    std::vector<double> central;   ///< series-major: every draw at zero, no event fired
+    std::vector<TargetResult> targets;
+    std::uint64_t seed = 0;
+    std::uint64_t paths = 0;
+    int threads = 0;
+    double elapsed_seconds = 0.0;
+
+    const Band& band(std::size_t series_index, int t) const {
+        return bands[series_index * static_cast<std::size_t>(years + 1) + static_cast<std::size_t>(t)];
+    }
+    /** Cell-year samples per second: paths x cells x years / elapsed seconds. */
+    double throughput() const;
+};
+
+/** The model run would use: the scenario compiled with the seed in force; cell series are
+ *  included when output.cells is set or a target names a cell. */
+Model compile_for_run(const Scenario& scenario, const RunOptions& options);
+
+/** Simulates `paths` paths of `model` on `threads` threads (0: all) into one accumulator. */
+BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
+                           std::uint64_t paths, int threads);
+
+/** Bands, Monte Carlo errors and target probabilities from an accumulator. */
+Results summarize(const Model& model, const Scenario& scenario, const BandAccumulator& acc);
+
+/** compile_for_run, accumulate, summarize; records seed, threads and elapsed time. */
+Results run(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace marketsim

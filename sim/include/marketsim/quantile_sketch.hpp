@@ -1,0 +1,79 @@
+#pragma once
+/** A mergeable quantile summary with a relative-error bound (DDSketch-style log buckets).
+ *
+ *  Values are counted in buckets (gamma^(i-1), gamma^i] with gamma = (1+a)/(1-a); negative values
+ *  mirror the positive ones and zero has its own count. Counts are integers, so merging in any
+ *  order gives equal sketches and bit-identical estimates. Memory grows with the spread of the
+ *  values (log(max/min)/log gamma buckets), never with their number. Exact minimum and maximum
+ *  are kept.
+ *
+ *      QuantileSketch s(1e-4);
+ *      for (double x : values) s.add(x);
+ *      double median = s.quantile(0.5);  // within 1e-4 relative of the exact median
+ */
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace marketsim {
+
+class QuantileSketch {
+public:
+    /** relative_accuracy a in [1e-12, 0.5): every estimate is within a * |x| of an order statistic x.
+     *  Throws std::invalid_argument otherwise. */
+    explicit QuantileSketch(double relative_accuracy = 1e-4);
+
+    /** Count one value. Precondition (asserted): finite. -0.0 counts as 0.0. */
+    void add(double x);
+    /** Add another sketch's counts. Precondition (asserted): same relative accuracy. */
+    void merge(const QuantileSketch& other);
+
+    std::uint64_t count() const noexcept;
+    double min() const noexcept;  ///< exact; +inf when empty
+    double max() const noexcept;  ///< exact; -inf when empty
+    double relative_accuracy() const noexcept;
+    /** Buckets spanned: lowest to highest non-empty bucket of each sign, plus one if a zero was
+     *  seen. Memory is at most about 1.5 times this (spare room for amortised growth). */
+    std::size_t bucket_count() const noexcept;
+
+    /** Estimate of the k-th smallest value (0-based), clamped to [min, max]; exact for the first
+     *  and last rank. Precondition: k < count. */
+    double value_at_rank(std::uint64_t k) const;
+    /** Quantile q in [0, 1] by linear interpolation between order statistics at h = q (n - 1)
+     *  (the "type 7" definition of R and numpy), each estimated by value_at_rank. NaN when empty. */
+    double quantile(double q) const;
+
+    /** Equal counts in every bucket, count, min, max and accuracy (spare capacity is not compared). */
+    bool operator==(const QuantileSketch&) const = default;
+
+private:
+    struct Store {
+        std::int64_t offset = 0;            ///< bucket index of counts[0]
+        std::vector<std::uint64_t> counts;  ///< dense counts from offset upward, spare zeros at the ends
+        void add(std::int64_t index);
+        void merge(const Store& other);
+        void cover(std::int64_t lo, std::int64_t hi);  ///< make buckets [lo, hi] addressable
+        std::pair<std::size_t, std::size_t> used() const noexcept;  ///< non-empty positions [first, last]
+        bool operator==(const Store& other) const noexcept;         ///< same count in every bucket
+    };
+    std::int64_t index_of(double magnitude) const noexcept;
+    double value_of(std::int64_t index) const noexcept;
+    /** Unclamped values at ranks r0 <= r1 < count, counted from the low end or from the high end. */
+    std::pair<double, double> walk(std::uint64_t r0, std::uint64_t r1, bool from_top) const;
+    /** Walked value v of rank k clamped to [min, max]; the exact min and max at the end ranks. */
+    double estimate(std::uint64_t k, double v) const noexcept;
+
+    double alpha_;
+    double log_gamma_;      ///< bucket width in log space
+    double inv_log_gamma_;  ///< 1 / log_gamma_
+    double value_scale_;    ///< 2 / (gamma + 1): representative value of bucket i is gamma^i * this
+    Store positive_;
+    Store negative_;  ///< by magnitude
+    std::uint64_t zeros_ = 0;
+    std::uint64_t count_ = 0;
+    double min_;
+    double max_;
+};
+
+}  // namespace marketsim

@@ -1,0 +1,116 @@
+#include "marketsim/accumulator.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace marketsim {
+
+void ExactSum::add(double x) noexcept {
+    if (x == 0.0) return;
+    if (!std::isfinite(x)) {
+        overflow_ = true;
+        return;
+    }
+    int e = 0;
+    const double mant = std::frexp(x, &e);  // x = mant 2^e, 0.5 <= |mant| < 1
+    const auto m = static_cast<std::int64_t>(std::ldexp(mant, 53));  // exact: |m| < 2^53
+    const int pos = e - 53 - kLowestBit;
+    const int i = pos / 32, shift = pos % 32;
+    const std::uint64_t mag = static_cast<std::uint64_t>(m < 0 ? -m : m);
+    const std::uint64_t lo = (mag & 0xffffffffu) << shift, hi = (mag >> 32) << shift;
+    const std::int64_t sign = m < 0 ? -1 : 1;
+    limb_[i] += sign * static_cast<std::int64_t>(lo & 0xffffffffu);
+    limb_[i + 1] += sign * static_cast<std::int64_t>((lo >> 32) + (hi & 0xffffffffu));
+    limb_[i + 2] += sign * static_cast<std::int64_t>(hi >> 32);
+    if (++pending_ == (1u << 28)) normalize();
+}
+
+void ExactSum::normalize() noexcept {
+    for (int i = 0; i + 1 < kLimbs; ++i) {
+        const std::int64_t carry = limb_[i] >> 32;  // floor division by 2^32
+        limb_[i] -= carry * (std::int64_t{1} << 32);
+        limb_[i + 1] += carry;
+    }
+    pending_ = 0;
+}
+
+void ExactSum::merge(const ExactSum& other) noexcept {
+    ExactSum o = other;
+    o.normalize();
+    normalize();
+    for (int i = 0; i < kLimbs; ++i) limb_[i] += o.limb_[i];
+    overflow_ = overflow_ || o.overflow_;
+    normalize();
+}
+
+double ExactSum::value() const noexcept {
+    if (overflow_) return std::numeric_limits<double>::infinity();
+    ExactSum n = *this;
+    n.normalize();
+    // canonical form: digits in [0, 2^32) below a signed top limb, which is -1 for a negative sum
+    const bool negative = n.limb_[kLimbs - 1] < 0;
+    if (negative) {
+        for (std::int64_t& l : n.limb_) l = -l;
+        n.normalize();
+    }
+    double v = 0.0;
+    for (int i = kLimbs; i-- > 0;)
+        if (n.limb_[i] != 0) v += std::ldexp(static_cast<double>(n.limb_[i]), 32 * i + kLowestBit);
+    return negative ? -v : v;
+}
+
+bool ExactSum::operator==(const ExactSum& other) const noexcept {
+    ExactSum a = *this, b = other;
+    a.normalize();
+    b.normalize();
+    return a.limb_ == b.limb_ && overflow_ == other.overflow_;
+}
+
+BandAccumulator::BandAccumulator(const Model& model, double relative_accuracy, std::vector<TargetIndex> targets)
+    : targets_(std::move(targets)), hits_(targets_.size(), 0), series_count_(model.series_count()) {
+    const std::size_t t_count = static_cast<std::size_t>(model.years) + 1, ns = series_count_;
+    const std::size_t n = t_count * ns;
+    reference_.resize(n);
+    for (std::size_t t = 0; t < t_count; ++t)
+        for (std::size_t s = 0; s < ns; ++s) reference_[t * ns + s] = model.central[s * t_count + t];
+    sketch_.assign(n, QuantileSketch(relative_accuracy));
+    power_.resize(n * 4);
+    block_.assign(n * 4, 0.0);
+}
+
+void BandAccumulator::begin_block() noexcept { std::fill(block_.begin(), block_.end(), 0.0); }
+
+void BandAccumulator::add_path(const double* values) {
+    const std::size_t n = sketch_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const double x = values[i];
+        if (!std::isfinite(x))
+            throw std::overflow_error("a simulated value overflowed (growth or spread too large for double)");
+        sketch_[i].add(x);
+        const double d = x - reference_[i], d2 = d * d;
+        double* b = &block_[i * 4];
+        b[0] += d;
+        b[1] += d2;
+        b[2] += d2 * d;
+        b[3] += d2 * d2;
+    }
+    for (std::size_t j = 0; j < targets_.size(); ++j) {
+        const TargetIndex& tg = targets_[j];
+        if (values[static_cast<std::size_t>(tg.year) * series_count_ + tg.series] >= tg.value) ++hits_[j];
+    }
+    ++paths_;
+}
+
+void BandAccumulator::end_block() noexcept {
+    for (std::size_t k = 0; k < block_.size(); ++k) power_[k].add(block_[k]);
+}
+
+void BandAccumulator::merge(const BandAccumulator& other) {
+    for (std::size_t i = 0; i < sketch_.size(); ++i) sketch_[i].merge(other.sketch_[i]);
+    for (std::size_t k = 0; k < power_.size(); ++k) power_[k].merge(other.power_[k]);
+    for (std::size_t j = 0; j < hits_.size(); ++j) hits_[j] += other.hits_[j];
+    paths_ += other.paths_;
+}
+
+}  // namespace marketsim

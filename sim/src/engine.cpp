@@ -1,0 +1,150 @@
+#include "marketsim/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "marketsim/error.hpp"
+#include "marketsim/sampler.hpp"
+
+namespace marketsim {
+namespace {
+
+std::vector<TargetIndex> target_indices(const Model& m, const Scenario& sc) {
+    std::vector<TargetIndex> out;
+    for (const Target& tg : sc.targets) {
+        const auto it = std::find(m.series.begin(), m.series.end(), tg.series);
+        if (it == m.series.end()) throw InputError("target series '" + tg.series + "' does not exist");
+        out.push_back({static_cast<std::uint32_t>(it - m.series.begin()), tg.year - sc.base_year, tg.value});
+    }
+    return out;
+}
+
+}  // namespace
+
+double Results::throughput() const {
+    return elapsed_seconds > 0 ? static_cast<double>(paths) * cells * years / elapsed_seconds : 0.0;
+}
+
+Model compile_for_run(const Scenario& scenario, const RunOptions& options) {
+    const bool cell_target = std::any_of(scenario.targets.begin(), scenario.targets.end(),
+                                         [](const Target& t) { return t.series.find('/') != std::string::npos; });
+    if (cell_target && !scenario.cells && !scenario.dimensions.empty()) {
+        Scenario with_cells = scenario;
+        with_cells.cells = true;
+        return compile(with_cells, options.seed.value_or(scenario.seed));
+    }
+    return compile(scenario, options.seed.value_or(scenario.seed));
+}
+
+BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
+                           std::uint64_t paths, int threads) {
+    struct Local {
+        PathWorkspace workspace;
+        std::vector<double> values;
+        BandAccumulator acc;
+    };
+    const std::size_t stride = static_cast<std::size_t>(model.years + 1) * model.series_count();
+    tbb::enumerable_thread_specific<Local> locals([&] {
+        return Local{PathWorkspace(model), std::vector<double>(stride), BandAccumulator(model, relative_accuracy, targets)};
+    });
+    const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
+    tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1),
+                          [&](const tbb::blocked_range<std::uint64_t>& r) {
+                              Local& local = locals.local();
+                              for (std::uint64_t b = r.begin(); b != r.end(); ++b) {
+                                  const std::uint64_t end = std::min(paths, (b + 1) * kBlockPaths);
+                                  local.acc.begin_block();
+                                  for (std::uint64_t p = b * kBlockPaths; p < end; ++p) {
+                                      simulate_path(model, p, local.workspace, local.values.data());
+                                      local.acc.add_path(local.values.data());
+                                  }
+                                  local.acc.end_block();
+                              }
+                          });
+    });
+    BandAccumulator total(model, relative_accuracy, targets);
+    for (const Local& local : locals) total.merge(local.acc);
+    return total;
+}
+
+Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc) {
+    Results r;
+    r.series = m.series;
+    r.base_year = m.base_year;
+    r.years = m.years;
+    r.cells = m.cell_count;
+    r.quantiles = sc.quantiles;
+    r.relative_accuracy = sc.relative_accuracy;
+    r.central = m.central;
+    r.seed = m.seed;
+    r.paths = acc.paths();
+    const double n = static_cast<double>(acc.paths());
+    const std::uint32_t ns = m.series_count();
+    const int t_count = m.years + 1;
+    r.bands.resize(static_cast<std::size_t>(ns) * t_count);
+    constexpr double z95 = 1.959963984540054;
+    for (std::uint32_t s = 0; s < ns; ++s) {
+        for (int t = 0; t < t_count; ++t) {
+            const std::size_t i = static_cast<std::size_t>(t) * ns + s;
+            const QuantileSketch& q = acc.sketch(i);
+            Band& b = r.bands[static_cast<std::size_t>(s) * t_count + t];
+            const double s1 = acc.power_sum(i, 1), s2 = acc.power_sum(i, 2), s3 = acc.power_sum(i, 3),
+                         s4 = acc.power_sum(i, 4);
+            const double d = s1 / n;  // mean deviation from the central path
+            b.mean = acc.reference(i) + d;
+            const double var = n > 1 ? std::max(0.0, (s2 - n * d * d) / (n - 1)) : 0.0;
+            b.sd = std::sqrt(var);
+            b.se_mean = b.sd / std::sqrt(n);
+            const double m2 = s2 / n - d * d;
+            const double m4 = s4 / n - 4 * d * s3 / n + 6 * d * d * s2 / n - 3 * d * d * d * d;
+            const double var_var = n > 3 ? std::max(0.0, (m4 - m2 * m2 * (n - 3) / (n - 1)) / n) : 0.0;
+            b.se_sd = b.sd > 0 ? std::sqrt(var_var) / (2 * b.sd) : 0.0;
+            b.min = q.min();
+            b.max = q.max();
+            for (double p : sc.quantiles) {
+                b.quantile.push_back(q.quantile(p));
+                // distribution-free 95% interval: order statistics around rank n p
+                const double half = z95 * std::sqrt(n * p * (1 - p));
+                const double lo = std::floor(n * p - half), hi = std::ceil(n * p + half);
+                const auto rank = [&](double k) {
+                    return static_cast<std::uint64_t>(std::clamp(k - 1, 0.0, n - 1));
+                };
+                b.quantile_lo.push_back(q.value_at_rank(rank(lo)));
+                b.quantile_hi.push_back(q.value_at_rank(rank(hi)));
+            }
+        }
+    }
+    for (std::size_t j = 0; j < acc.targets().size(); ++j) {
+        TargetResult tr;
+        tr.target = sc.targets[j];
+        tr.hits = acc.target_hits(j);
+        tr.probability = static_cast<double>(tr.hits) / n;
+        tr.se = std::sqrt(tr.probability * (1 - tr.probability) / n);
+        r.targets.push_back(tr);
+    }
+    return r;
+}
+
+Results run(const Scenario& scenario, const RunOptions& options) {
+    if (options.paths == 0) throw InputError("--paths must be at least 1");
+    const Model model = compile_for_run(scenario, options);
+    const std::vector<TargetIndex> targets = target_indices(model, scenario);
+    const auto start = std::chrono::steady_clock::now();
+    const BandAccumulator acc = accumulate(model, scenario.relative_accuracy, targets, options.paths, options.threads);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    Results r = summarize(model, scenario, acc);
+    r.threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    r.elapsed_seconds = elapsed.count();
+    return r;
+}
+
+}  // namespace marketsim

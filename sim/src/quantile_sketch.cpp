@@ -1,0 +1,215 @@
+#include "marketsim/quantile_sketch.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+namespace marketsim {
+
+// ---- Store ---------------------------------------------------------------------------------------
+
+void QuantileSketch::Store::add(std::int64_t index) {
+    auto j = static_cast<std::uint64_t>(index - offset);
+    if (j >= counts.size()) [[unlikely]] {
+        cover(index, index);
+        j = static_cast<std::uint64_t>(index - offset);
+    }
+    ++counts[j];
+}
+
+std::pair<std::size_t, std::size_t> QuantileSketch::Store::used() const noexcept {
+    std::size_t first = 0, last = counts.size();
+    while (first < last && counts[first] == 0) ++first;
+    if (first == last) return {1, 0};  // empty: first > last
+    while (counts[last - 1] == 0) --last;
+    return {first, last - 1};
+}
+
+void QuantileSketch::Store::cover(std::int64_t lo, std::int64_t hi) {
+    const auto size = static_cast<std::int64_t>(counts.size());
+    if (lo >= offset && hi < offset + size) return;
+    const auto [first, last] = used();
+    const bool empty = first > last;
+    const std::int64_t old_lo = offset + static_cast<std::int64_t>(first);
+    const std::int64_t old_hi = offset + static_cast<std::int64_t>(last);
+    const std::int64_t new_lo = empty ? lo : std::min(lo, old_lo);
+    const std::int64_t new_hi = empty ? hi : std::max(hi, old_hi);
+    // Spare room proportional to the span, on the side(s) that grew: growth is amortised O(1)
+    // per bucket and memory stays below 1.5 span + 8.
+    const std::int64_t span = new_hi - new_lo + 1, spare = span / 2 + 8;
+    const bool down = empty || lo < old_lo, up = empty || hi > old_hi;
+    const std::int64_t below = down ? (up ? spare / 2 : spare) : 0;
+    const std::int64_t above = up ? spare - below : 0;
+
+    std::vector<std::uint64_t> grown(static_cast<std::size_t>(span + below + above), 0);
+    const std::int64_t new_offset = new_lo - below;
+    if (!empty)
+        std::copy(counts.begin() + static_cast<std::ptrdiff_t>(first),
+                  counts.begin() + static_cast<std::ptrdiff_t>(last) + 1,
+                  grown.begin() + (old_lo - new_offset));
+    counts.swap(grown);
+    offset = new_offset;
+}
+
+void QuantileSketch::Store::merge(const Store& other) {
+    const auto [first, last] = other.used();
+    if (first > last) return;
+    cover(other.offset + static_cast<std::int64_t>(first), other.offset + static_cast<std::int64_t>(last));
+    const std::int64_t shift = other.offset - offset;
+    for (std::size_t k = first; k <= last; ++k)
+        counts[static_cast<std::size_t>(static_cast<std::int64_t>(k) + shift)] += other.counts[k];
+}
+
+bool QuantileSketch::Store::operator==(const Store& other) const noexcept {
+    const auto [a0, a1] = used();
+    const auto [b0, b1] = other.used();
+    if (a0 > a1 || b0 > b1) return a0 > a1 && b0 > b1;
+    return offset + static_cast<std::int64_t>(a0) == other.offset + static_cast<std::int64_t>(b0) &&
+           a1 - a0 == b1 - b0 &&
+           std::equal(counts.begin() + static_cast<std::ptrdiff_t>(a0),
+                      counts.begin() + static_cast<std::ptrdiff_t>(a1) + 1,
+                      other.counts.begin() + static_cast<std::ptrdiff_t>(b0));
+}
+
+// ---- QuantileSketch ------------------------------------------------------------------------------
+
+QuantileSketch::QuantileSketch(double relative_accuracy)
+    : alpha_(relative_accuracy),
+      min_(std::numeric_limits<double>::infinity()),
+      max_(-std::numeric_limits<double>::infinity()) {
+    // The lower limit keeps every bucket index of a finite double well inside int64.
+    if (!(relative_accuracy >= 1e-12 && relative_accuracy < 0.5)) {
+        std::ostringstream msg;
+        msg << "relative_accuracy (" << relative_accuracy << ") must be in [1e-12, 0.5)";
+        throw std::invalid_argument(msg.str());
+    }
+    const double gamma = (1 + alpha_) / (1 - alpha_);
+    log_gamma_ = std::log1p(2 * alpha_ / (1 - alpha_));
+    inv_log_gamma_ = 1 / log_gamma_;
+    value_scale_ = 2 / (gamma + 1);
+}
+
+std::int64_t QuantileSketch::index_of(double magnitude) const noexcept {
+    const double y = std::log(magnitude) * inv_log_gamma_;
+    const auto t = static_cast<std::int64_t>(y);  // toward zero; |y| < 745 / log_gamma_ < 4e14
+    return t + (static_cast<double>(t) < y);        // ceil
+}
+
+double QuantileSketch::value_of(std::int64_t index) const noexcept {
+    return std::exp(static_cast<double>(index) * log_gamma_) * value_scale_;
+}
+
+double QuantileSketch::estimate(std::uint64_t k, double v) const noexcept {
+    if (k == 0) return min_;
+    if (k == count_ - 1) return max_;
+    return std::clamp(v, min_, max_);
+}
+
+void QuantileSketch::add(double x) {
+    assert(std::isfinite(x) && "QuantileSketch::add: value must be finite");
+    if (x > 0) {
+        positive_.add(index_of(x));
+    } else if (x < 0) {
+        negative_.add(index_of(-x));
+    } else {
+        ++zeros_;
+        x = 0.0;  // -0.0 and 0.0 give the same min and max
+    }
+    ++count_;
+    if (x < min_) min_ = x;
+    if (x > max_) max_ = x;
+}
+
+void QuantileSketch::merge(const QuantileSketch& other) {
+    assert(alpha_ == other.alpha_ && "QuantileSketch::merge: relative accuracies differ");
+    positive_.merge(other.positive_);
+    negative_.merge(other.negative_);
+    zeros_ += other.zeros_;
+    count_ += other.count_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+}
+
+std::uint64_t QuantileSketch::count() const noexcept { return count_; }
+double QuantileSketch::min() const noexcept { return min_; }
+double QuantileSketch::max() const noexcept { return max_; }
+double QuantileSketch::relative_accuracy() const noexcept { return alpha_; }
+
+std::size_t QuantileSketch::bucket_count() const noexcept {
+    std::size_t n = zeros_ > 0 ? 1 : 0;
+    for (const Store* s : {&positive_, &negative_}) {
+        const auto [first, last] = s->used();
+        if (first <= last) n += last - first + 1;
+    }
+    return n;
+}
+
+std::pair<double, double> QuantileSketch::walk(std::uint64_t r0, std::uint64_t r1, bool from_top) const {
+    assert(r0 <= r1 && r1 < count_);
+    // Values in walking order: `near` store from its largest magnitude down, zeros, `far` store
+    // from its smallest magnitude up. Upward walk: negatives then positives; downward: the reverse.
+    const Store& near = from_top ? positive_ : negative_;
+    const Store& far = from_top ? negative_ : positive_;
+    const double near_sign = from_top ? 1.0 : -1.0;
+    std::uint64_t seen = 0;
+    double v0 = 0.0;
+    bool have0 = false;
+    const auto visit = [&](std::uint64_t c, double v, double& v1) {
+        seen += c;
+        if (!have0 && seen > r0) {
+            v0 = v;
+            have0 = true;
+        }
+        if (seen <= r1) return false;
+        v1 = v;
+        return true;
+    };
+    double v1 = 0.0;
+    for (std::size_t j = near.counts.size(); j-- > 0;)
+        if (const std::uint64_t c = near.counts[j])
+            if (visit(c, near_sign * value_of(near.offset + static_cast<std::int64_t>(j)), v1)) return {v0, v1};
+    if (zeros_ > 0 && visit(zeros_, 0.0, v1)) return {v0, v1};
+    for (std::size_t j = 0; j < far.counts.size(); ++j)
+        if (const std::uint64_t c = far.counts[j])
+            if (visit(c, -near_sign * value_of(far.offset + static_cast<std::int64_t>(j)), v1)) return {v0, v1};
+    assert(false && "QuantileSketch::walk: rank beyond count");
+    return {v0, v1};
+}
+
+double QuantileSketch::value_at_rank(std::uint64_t k) const {
+    assert(k < count_);
+    if (k == 0 || k == count_ - 1) return estimate(k, 0.0);
+    if (k >= count_ / 2) {
+        const std::uint64_t r = count_ - 1 - k;
+        return estimate(k, walk(r, r, true).first);
+    }
+    return estimate(k, walk(k, k, false).first);
+}
+
+double QuantileSketch::quantile(double q) const {
+    assert(q >= 0.0 && q <= 1.0);
+    if (count_ == 0) return std::numeric_limits<double>::quiet_NaN();
+    const double h = q * static_cast<double>(count_ - 1);
+    const auto lo = std::min(static_cast<std::uint64_t>(std::floor(h)), count_ - 1);
+    const auto hi = std::min(static_cast<std::uint64_t>(std::ceil(h)), count_ - 1);
+    double v_lo, v_hi;
+    if (lo >= count_ / 2) {
+        const auto [a, b] = walk(count_ - 1 - hi, count_ - 1 - lo, true);
+        v_hi = estimate(hi, a);
+        v_lo = estimate(lo, b);
+    } else {
+        const auto [a, b] = walk(lo, hi, false);
+        v_lo = estimate(lo, a);
+        v_hi = estimate(hi, b);
+    }
+    const double f = h - static_cast<double>(lo);
+    if (f == 0.0 || v_lo == v_hi) return v_lo;
+    const double d = v_hi - v_lo;
+    const double v = std::isfinite(d) ? v_lo + f * d : (1 - f) * v_lo + f * v_hi;
+    return std::clamp(v, v_lo, v_hi);
+}
+
+}  // namespace marketsim

@@ -1,0 +1,5 @@
+#include "marketsim/version.hpp"
+
+namespace marketsim {
+std::string_view version() noexcept { return MARKETSIM_VERSION; }
+}  // namespace marketsim

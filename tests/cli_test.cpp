@@ -1,0 +1,155 @@
+// The marketsim command as a user runs it: exit codes, messages, files written or not.
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+    int code = -1;
+    std::string out;
+    std::string err;
+};
+
+/** Runs `marketsim ARGS` in `dir`, capturing stdout and stderr. */
+Outcome cli(const std::string& args, const fs::path& dir = fs::temp_directory_path()) {
+    static int calls = 0;
+    const fs::path err_file = fs::temp_directory_path() / ("marketsim_cli_" + std::to_string(::getpid()) + "_" +
+                                                           std::to_string(++calls) + ".err");
+    const std::string cmd = "cd '" + dir.string() + "' && '" MARKETSIM_CLI "' " + args + " 2>'" + err_file.string() + "'";
+    Outcome o;
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    while (std::fgets(buf.data(), buf.size(), p)) o.out += buf.data();
+    const int status = pclose(p);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream e(err_file);
+    std::stringstream ss;
+    ss << e.rdbuf();
+    o.err = ss.str();
+    e.close();
+    fs::remove(err_file);
+    return o;
+}
+
+std::string scenario(const std::string& name) { return marketsim::test::source_dir() + "/scenarios/" + name; }
+
+fs::path fresh_dir(const std::string& name) {
+    const fs::path d = fs::temp_directory_path() / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("help and version flags", "[cli]") {
+    const Outcome help = cli("--help");
+    CHECK(help.code == 0);
+    CHECK(help.out.find("run") != std::string::npos);
+    CHECK(help.out.find("validate") != std::string::npos);
+    const Outcome version = cli("--version");
+    CHECK(version.code == 0);
+    CHECK(version.out.find("marketsim 0.") == 0);
+}
+
+TEST_CASE("run writes bands.csv and summary.json and prints a summary", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_run");
+    const Outcome o = cli("run '" + scenario("baseline.toml") + "' --paths 3000 --threads 2", dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("CAGR 2022-2033") != std::string::npos);
+    CHECK(o.out.find("target total 2030 >= 53.8") != std::string::npos);
+    // default output folder: out/<scenario name>/ under the working folder
+    const fs::path bands = dir / "out" / "baseline" / "bands.csv";
+    REQUIRE(fs::exists(bands));
+    std::ifstream s(dir / "out" / "baseline" / "summary.json");
+    const nlohmann::json j = nlohmann::json::parse(s);
+    CHECK(j["paths"] == 3000);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("every shipped scenario runs", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_shipped");
+    for (const auto& entry : fs::directory_iterator(marketsim::test::source_dir() + "/scenarios")) {
+        if (entry.path().extension() != ".toml") continue;
+        const std::string stem = entry.path().stem().string();
+        const Outcome o = cli("run '" + entry.path().string() + "' --paths 2000 --quiet --out '" +
+                              (dir / stem).string() + "'");
+        INFO(stem << ": " << o.err);
+        CHECK(o.code == 0);
+        CHECK(o.out.empty());
+        CHECK(fs::exists(dir / stem / "bands.csv"));
+        CHECK(fs::exists(dir / stem / "summary.json"));
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the ci flag adds interval columns", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_ci");
+    const Outcome o = cli("run '" + scenario("baseline.toml") + "' --paths 1000 --ci -q --out '" + dir.string() + "'");
+    REQUIRE(o.code == 0);
+    std::ifstream f(dir / "bands.csv");
+    std::string header;
+    std::getline(f, header);
+    CHECK(header.find("mean,mean_lo,mean_hi,sd,sd_lo,sd_hi,p05,p05_lo,p05_hi") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a bad scenario exits 2 - names the place - and writes nothing", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_bad");
+    {
+        std::ofstream f(dir / "bad.toml");
+        f << "extends = \"" << scenario("baseline.toml") << "\"\n[growth]\nanual_sd = 0.02\n";
+    }
+    const Outcome o = cli("run bad.toml --paths 1000 --out results", dir);
+    CHECK(o.code == 2);
+    CHECK(o.err.find("bad.toml:3:1") != std::string::npos);
+    CHECK(o.err.find("anual_sd") != std::string::npos);
+    CHECK(o.err.find("did you mean 'annual_sd'") != std::string::npos);
+    CHECK(!fs::exists(dir / "results"));
+
+    const Outcome set = cli("run '" + scenario("baseline.toml") + "' --set growth.rate=abc --out results", dir);
+    CHECK(set.code == 2);
+    CHECK(set.err.find("growth.rate") != std::string::npos);
+    CHECK(!fs::exists(dir / "results"));
+
+    const Outcome unknown_path = cli("run '" + scenario("baseline.toml") + "' --set region.europa.shift=0.01", dir);
+    CHECK(unknown_path.code == 2);
+    CHECK(unknown_path.err.find("europe") != std::string::npos);
+
+    const Outcome flag = cli("run '" + scenario("baseline.toml") + "' --pahts 10", dir);
+    CHECK(flag.code == 2);
+    CHECK(!flag.err.empty());
+
+    const Outcome missing = cli("run no_such_file.toml", dir);
+    CHECK(missing.code == 2);
+    CHECK(missing.err.find("no_such_file.toml") != std::string::npos);
+
+    const Outcome no_paths = cli("run '" + scenario("baseline.toml") + "' --paths 0", dir);
+    CHECK(no_paths.code == 2);
+    CHECK(!fs::exists(dir / "out"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("validate prints the resolved scenario - the cells and the central-path CAGR", "[cli]") {
+    const Outcome o = cli("validate '" + scenario("asia_pacific_acceleration.toml") + "'");
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("40 cells") != std::string::npos);
+    CHECK(o.out.find("central-path CAGR") != std::string::npos);
+    CHECK(o.out.find("0.027") != std::string::npos);
+}
