@@ -612,9 +612,11 @@ TEST_CASE("output settings", "[scenario_file][errors]") {
     text = edit(rich, "[0.1, 0.5, 0.9]", "[]");
     CHECK_THAT(error_of(text), Contains("output.quantiles: give at least one quantile"));
     text = edit(rich, "quantiles = [0.1, 0.5, 0.9]", "relative_accuracy = 0");
-    CHECK(error_of(text) == loc(text, "relative_accuracy") + ": output.relative_accuracy = 0.0: must be in (0, 0.1]");
+    CHECK(error_of(text) == loc(text, "relative_accuracy") + ": output.relative_accuracy = 0.0: must be in [1e-06, 0.1]");
     text = edit(rich, "quantiles = [0.1, 0.5, 0.9]", "relative_accuracy = 0.2");
-    CHECK_THAT(error_of(text), Contains("output.relative_accuracy = 0.2: must be in (0, 0.1]"));
+    CHECK_THAT(error_of(text), Contains("output.relative_accuracy = 0.2: must be in [1e-06, 0.1]"));
+    text = edit(rich, "quantiles = [0.1, 0.5, 0.9]", "relative_accuracy = 1e-7");
+    CHECK_THAT(error_of(text), Contains("output.relative_accuracy = 1e-07: must be in [1e-06, 0.1]"));
     CHECK(parse(edit(rich, "quantiles = [0.1, 0.5, 0.9]", "relative_accuracy = 0.1\ncells = true")).cells);
 }
 

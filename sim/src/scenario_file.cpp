@@ -1216,8 +1216,8 @@ private:
             if (i > 0 && !(q > s.quantiles[i - 1]))
                 bad(path, q, "follows " + toml_number(s.quantiles[i - 1]) + "; quantiles must be sorted ascending, without duplicates");
         }
-        if (!(s.relative_accuracy > 0 && s.relative_accuracy <= 0.1))
-            bad("output.relative_accuracy", s.relative_accuracy, "must be in (0, 0.1]");
+        if (!(s.relative_accuracy >= 1e-6 && s.relative_accuracy <= 0.1))
+            bad("output.relative_accuracy", s.relative_accuracy, "must be in [1e-06, 0.1]");
     }
 };
 
