@@ -398,3 +398,24 @@ TEST_CASE("ExactSum adds without rounding - in any order", "[accumulator]") {
     CHECK(forward.value() == backward.value());
     CHECK(forward.value() == split_b.value());
 }
+
+TEST_CASE("runs beyond the limits are refused before sampling", "[engine][limits]") {
+    std::string members;
+    for (int i = 0; i < 50; ++i) members += (i ? ", " : "") + std::string("{ name = \"m") + std::to_string(i) + "\", share = 0.02 }";
+    std::string text = "[scenario]\nbase_year = 2022\nhorizon = 2030\nbase_value = 1\n[growth]\nrate = 0.05\n";
+    for (const char* dim : {"a", "b", "c"}) text += "[[dimension]]\nname = \"" + std::string(dim) + "\"\nmembers = [" + members + "]\n";
+    const Scenario too_many_cells = scenario_from(text);
+    CHECK_THROWS_WITH(compile(too_many_cells, 1), Catch::Contains("50 x 50 x 50") && Catch::Contains("100000"));
+
+    // a spread this wide needs far more memory for its quantile summaries than any machine here has
+    const Scenario wide = load_scenario(test::source_dir() + "/scenarios/baseline.toml",
+                                        {"scenario.horizon=2222", "growth.annual_sd=1.5", "growth.long_run_sd=0.5"});
+    RunOptions opt;
+    opt.paths = 1000;
+    CHECK_THROWS_WITH(run(wide, opt), Catch::Contains("GiB") && Catch::Contains("output.relative_accuracy"));
+    // and the estimate follows the spread and the accuracy
+    const Scenario base = load_scenario(test::source_dir() + "/scenarios/baseline.toml");
+    const Model m = compile(base, 1);
+    CHECK(estimate_memory_bytes(m, 1e-4, 2) < estimate_memory_bytes(compile(wide, 1), 1e-4, 2));
+    CHECK(estimate_memory_bytes(m, 1e-3, 2) < estimate_memory_bytes(m, 1e-4, 2));
+}

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -26,7 +29,36 @@ std::vector<TargetIndex> target_indices(const Model& m, const Scenario& sc) {
     return out;
 }
 
+/** MemAvailable from /proc/meminfo in bytes, or 0 when unknown. */
+double available_memory_bytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    double kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib * 1024.0;
+    return 0.0;
+}
+
 }  // namespace
+
+double estimate_memory_bytes(const Model& m, double relative_accuracy, int threads) {
+    const double log_gamma = std::log((1 + relative_accuracy) / (1 - relative_accuracy));
+    double impacts = 0.0;
+    for (const EventModel& e : m.events) impacts += std::fabs(e.impact);
+    double buckets = 1.0;  // the base year
+    for (int t = 1; t <= m.years; ++t) {
+        double spread = 0.0;
+        for (std::uint32_t c = 0; c < m.cell_count; ++c)
+            spread = std::max(spread, std::sqrt(double(t) * t * m.sd_long[c] * m.sd_long[c] +
+                                                t * m.sd_annual[c] * m.sd_annual[c]));
+        buckets += (12.0 * spread + impacts * t) / log_gamma + 2.0;
+    }
+    const double per_accumulator = 8.0 * 1.5 * buckets * m.series_count()    // counts with growth slack
+                                   + 4 * 2 * 8.0 * 70 * m.series_count() * (m.years + 1);  // exact sums
+    const double path_buffers = 8.0 * (7.0 * m.cell_count * (m.years + 1) + m.factor_draws());
+    return per_accumulator * (threads + 1) + path_buffers * threads + 8.0 * m.drift.size();
+}
 
 double Results::throughput() const {
     return elapsed_seconds > 0 ? static_cast<double>(paths) * cells * years / elapsed_seconds : 0.0;
@@ -137,12 +169,25 @@ Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc
 Results run(const Scenario& scenario, const RunOptions& options) {
     if (options.paths == 0) throw InputError("--paths must be at least 1");
     const Model model = compile_for_run(scenario, options);
+    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    const double need = estimate_memory_bytes(model, scenario.relative_accuracy, threads);
+    const double have = available_memory_bytes();
+    if (have > 0 && need > 0.8 * have) {
+        char buf[320];
+        std::snprintf(buf, sizeof buf,
+                      "this run would need about %.1f GiB (%u series x %d years of quantile summaries at "
+                      "output.relative_accuracy = %g, %d threads) but %.1f GiB are available; raise "
+                      "output.relative_accuracy, use fewer threads, or narrow the spreads",
+                      need / 1073741824.0, model.series_count(), model.years + 1, scenario.relative_accuracy,
+                      threads, have / 1073741824.0);
+        throw InputError(buf);
+    }
     const std::vector<TargetIndex> targets = target_indices(model, scenario);
     const auto start = std::chrono::steady_clock::now();
     const BandAccumulator acc = accumulate(model, scenario.relative_accuracy, targets, options.paths, options.threads);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     Results r = summarize(model, scenario, acc);
-    r.threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    r.threads = threads;
     r.elapsed_seconds = elapsed.count();
     return r;
 }

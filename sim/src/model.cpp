@@ -50,6 +50,18 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
     m.years = sc.horizon - sc.base_year;
     const std::size_t dims = sc.dimensions.size();
 
+    if (sc.dimensions.size() > kMaxDimensions)
+        throw InputError(std::to_string(sc.dimensions.size()) + " dimensions; at most " +
+                         std::to_string(kMaxDimensions) + " are supported");
+    std::uint64_t cell_total = 1;
+    std::string product;
+    for (const Dimension& d : sc.dimensions) {
+        cell_total *= d.members.size();
+        product += (product.empty() ? "" : " x ") + std::to_string(d.members.size());
+        if (cell_total > kMaxCells)
+            throw InputError("too many cells: the dimensions' member counts (" + product + ") multiply past " +
+                             std::to_string(kMaxCells) + ", the most supported");
+    }
     for (const Dimension& d : sc.dimensions) {
         m.dim_offset.push_back(m.member_count);
         m.dim_size.push_back(static_cast<std::uint32_t>(d.members.size()));

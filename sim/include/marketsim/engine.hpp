@@ -77,7 +77,13 @@ BandAccumulator accumulate(const Model& model, double relative_accuracy, const s
 /** Bands, Monte Carlo errors and target probabilities from an accumulator. */
 Results summarize(const Model& model, const Scenario& scenario, const BandAccumulator& acc);
 
-/** compile_for_run, accumulate, summarize; records seed, threads and elapsed time. */
+/** An upper estimate of the memory a run needs, in bytes: the quantile summaries (one per
+ *  series-year and thread, plus the merged one), sized from each year's spread of log values
+ *  (+/- 6 standard deviations and every event's impact in every year), and the path buffers. */
+double estimate_memory_bytes(const Model& model, double relative_accuracy, int threads);
+
+/** compile_for_run, accumulate, summarize; records seed, threads and elapsed time.
+ *  Refuses (InputError) a run whose estimated memory exceeds what the machine has available. */
 Results run(const Scenario& scenario, const RunOptions& options);
 
 }  // namespace marketsim

@@ -61,7 +61,10 @@ struct Model {
     std::uint32_t series_count() const noexcept { return static_cast<std::uint32_t>(series.size()); }
 };
 
-/** Compile a validated scenario. `seed` is the seed in force (--seed, else scenario.seed).
+inline constexpr std::size_t kMaxDimensions = 8;
+inline constexpr std::uint64_t kMaxCells = 100000;
+
+/** Compile a validated scenario (at most kMaxDimensions dimensions and kMaxCells cells). `seed` is the seed in force (--seed, else scenario.seed).
  *  Throws InputError when a member matrix has no real square root (not positive semi-definite). */
 Model compile(const Scenario& scenario, std::uint64_t seed);
 
