@@ -21,3 +21,58 @@ add_test(NAME install.find_package
     -DCONFIG=$<CONFIG>
     -P ${CMAKE_CURRENT_SOURCE_DIR}/install/consumer_test.cmake)
 set_tests_properties(install.find_package PROPERTIES TIMEOUT 600)
+
+# Cross-check against an independent reference model (tests/reference/reference_model.py,
+# written from MODEL.md alone, Python + numpy with its own random numbers): marketsim's bands
+# for each scenario must agree with the reference's within 5 combined standard errors
+# (compare_with_reference.py). Python 3.11+ (tomllib) and numpy are required; scripts/setup.sh
+# installs them (Debian package python3-numpy).
+find_package(Python3 3.11 COMPONENTS Interpreter)
+if(NOT Python3_Interpreter_FOUND)
+  message(FATAL_ERROR "The reference tests need Python 3.11 or later with numpy: run "
+    "scripts/setup.sh (installs python3-numpy), or pass -DPython3_EXECUTABLE=/path/to/python3.")
+endif()
+
+# The first interpreter on PATH (a pyenv shim or a virtualenv, say) may lack the numpy that
+# setup.sh installed for the system's python3: look further along PATH for one that has it.
+function(marketsim_python_has_numpy result_var candidate)
+  execute_process(COMMAND "${candidate}" -c "import tomllib, numpy"
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+  if(NOT rc EQUAL 0)
+    set(${result_var} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+set(_marketsim_has_numpy TRUE)
+marketsim_python_has_numpy(_marketsim_has_numpy "${Python3_EXECUTABLE}")
+if(_marketsim_has_numpy)
+  set(MARKETSIM_REFERENCE_PYTHON "${Python3_EXECUTABLE}")
+else()
+  find_program(MARKETSIM_REFERENCE_PYTHON NAMES python3 python3.13 python3.12 python3.11
+    VALIDATOR marketsim_python_has_numpy
+    DOC "Python 3.11+ with numpy, for the reference tests")
+  if(NOT MARKETSIM_REFERENCE_PYTHON)
+    message(FATAL_ERROR "The reference tests need numpy, which ${Python3_EXECUTABLE} cannot "
+      "import and no other python3 on PATH has: run scripts/setup.sh (installs python3-numpy), "
+      "or pass -DPython3_EXECUTABLE=/path/to/python3 with numpy.")
+  endif()
+endif()
+message(STATUS "Reference tests use ${MARKETSIM_REFERENCE_PYTHON}")
+
+foreach(_scenario IN ITEMS
+    ${PROJECT_SOURCE_DIR}/scenarios/baseline.toml
+    ${PROJECT_SOURCE_DIR}/scenarios/recession_2027.toml
+    ${PROJECT_SOURCE_DIR}/scenarios/video_price_war.toml
+    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/singular_correlation.toml
+    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/events.toml)
+  get_filename_component(_name "${_scenario}" NAME_WE)
+  add_test(NAME reference.${_name}
+    COMMAND "${MARKETSIM_REFERENCE_PYTHON}"
+      ${CMAKE_CURRENT_SOURCE_DIR}/reference/compare_with_reference.py
+      ${_scenario} $<TARGET_FILE:marketsim_cli>
+      ${CMAKE_CURRENT_BINARY_DIR}/reference/${_name}
+      --paths 200000)
+  # 77: the scenario uses a feature the reference does not implement (growth.long_run).
+  # PROCESSORS 2: marketsim uses every core, so do not run these side by side.
+  set_tests_properties(reference.${_name} PROPERTIES
+    LABELS reference TIMEOUT 300 SKIP_RETURN_CODE 77 PROCESSORS 2)
+endforeach()
