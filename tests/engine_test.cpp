@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "marketsim/accumulator.hpp"
+#include "marketsim/random.hpp"
 #include "marketsim/engine.hpp"
 #include "marketsim/report.hpp"
 #include "marketsim/sampler.hpp"
@@ -418,4 +419,61 @@ TEST_CASE("runs beyond the limits are refused before sampling", "[engine][limits
     const Model m = compile(base, 1);
     CHECK(estimate_memory_bytes(m, 1e-4, 2) < estimate_memory_bytes(compile(wide, 1), 1e-4, 2));
     CHECK(estimate_memory_bytes(m, 1e-3, 2) < estimate_memory_bytes(m, 1e-4, 2));
+}
+
+TEST_CASE("a three-point long run gives V(H) = V(B)(1 + X)^(H - B) path by path", "[engine][three_point]") {
+    // one cell, no shift, no events, no annual noise: X = Q(Phi(Z)) (tabulated) with Z the cell's long-run
+    // normal, which with no dimensions and no correlation weights is the idiosyncratic draw E (index 1)
+    for (const char* dist : {"pert", "triangular", "uniform"}) {
+        std::string long_run = std::string("{ dist = \"") + dist + "\", low = 0.01, " +
+                               (std::string(dist) == "uniform" ? "" : "mode = 0.04, ") + "high = 0.12 }";
+        const Scenario sc = scenario_from("[scenario]\nbase_year = 2022\nhorizon = 2033\nbase_value = 35.2\nseed = 9\n"
+                                          "[growth]\nlong_run = " + long_run + "\n");
+        const Model m = compile(sc, 9);
+        PathWorkspace ws(m);
+        std::vector<double> out(12);
+        constexpr int n = 20000;
+        for (int p = 0; p < n; ++p) {
+            simulate_path(m, static_cast<std::uint64_t>(p), ws, out.data());
+            const double z = normal(9, static_cast<std::uint64_t>(p), purpose::long_run, 1);
+            const double x = m.three_point->quantile_of_normal(z);
+            const double expected = 35.2 * std::pow(1 + x, 11);
+            INFO(dist << " path " << p << ": V(2033) calculated " << out[11] << " expected " << expected);
+            REQUIRE(std::fabs(out[11] - expected) <= 1e-12 * expected);
+        }
+    }
+}
+
+TEST_CASE("three-point long-run rates have the distribution's mean", "[engine][three_point][statistical]") {
+    struct Case {
+        const char* text;
+        double mean, sd;
+    };
+    // PERT mean (l + 4m + h)/6, variance (mean - l)(h - mean)/7; triangular mean (l + m + h)/3,
+    // variance (l^2 + m^2 + h^2 - lm - lh - mh)/18
+    const double l = 0.01, md = 0.04, h = 0.12;
+    const double pert_mean = (l + 4 * md + h) / 6, tri_mean = (l + md + h) / 3;
+    const Case cases[] = {
+        {"{ dist = \"pert\", low = 0.01, mode = 0.04, high = 0.12 }", pert_mean,
+         std::sqrt((pert_mean - l) * (h - pert_mean) / 7)},
+        {"{ dist = \"triangular\", low = 0.01, mode = 0.04, high = 0.12 }", tri_mean,
+         std::sqrt((l * l + md * md + h * h - l * md - l * h - md * h) / 18)},
+    };
+    for (const Case& cs : cases) {
+        const Scenario sc = scenario_from("[scenario]\nbase_year = 2022\nhorizon = 2023\nbase_value = 1\nseed = 4\n"
+                                          "[growth]\nlong_run = " + std::string(cs.text) + "\n");
+        const Model m = compile(sc, 4);
+        PathWorkspace ws(m);
+        std::vector<double> out(2);
+        constexpr int n = 100000;
+        double sum = 0;
+        for (int p = 0; p < n; ++p) {
+            simulate_path(m, static_cast<std::uint64_t>(p), ws, out.data());
+            sum += out[1] - 1;  // one year: V(B+1)/V(B) - 1 = X exactly
+        }
+        const double mean = sum / n, tol = kSigmas * cs.sd / std::sqrt(double(n));
+        INFO(cs.text << ": mean of X calculated " << mean << " expected " << cs.mean << " error " << mean - cs.mean
+                     << " tolerance " << tol);
+        CHECK(std::fabs(mean - cs.mean) <= tol);
+    }
 }

@@ -100,3 +100,59 @@ where = { region = ["b"], type = ["x", "z"] }
     CHECK(m.events[0].first_fire == 1);  // clipped to base_year + 1
     CHECK(m.events[0].last_fire == 2);
 }
+
+TEST_CASE("three-point quantile functions match their closed forms", "[model][three_point]") {
+    const std::string head = "[scenario]\nbase_year = 2022\nhorizon = 2030\nbase_value = 10\n[growth]\n";
+    const auto model_with = [&](const std::string& long_run) {
+        return compile(test::scenario_from(head + "long_run = " + long_run + "\n"), 1);
+    };
+    // PERT with mode at the midpoint: Beta(3, 3), CDF 10x^3 - 15x^4 + 6x^5 on [0, 1]
+    const Model sym = model_with("{ dist = \"pert\", low = 0.0, mode = 0.5, high = 1.0 }");
+    REQUIRE(sym.three_point);
+    CHECK(sym.three_point->alpha == 3.0);
+    CHECK(sym.three_point->beta == 3.0);
+    for (double u : {0.01, 0.1, 0.3, 0.5, 0.77, 0.99}) {
+        const double x = sym.three_point->quantile(u);
+        const double cdf = 10 * std::pow(x, 3) - 15 * std::pow(x, 4) + 6 * std::pow(x, 5);
+        INFO("u = " << u << ": CDF(Q(u)) calculated " << cdf << " expected " << u);
+        CHECK(std::fabs(cdf - u) < 1e-12);
+    }
+    // PERT with mode at low: Beta(1, 5) on [0.02, 0.08], Q(u) = low + (high - low)(1 - (1 - u)^(1/5))
+    const Model skew = model_with("{ dist = \"pert\", low = 0.02, mode = 0.02, high = 0.08 }");
+    for (double u : {0.05, 0.5, 0.95}) {
+        const double expected = 0.02 + 0.06 * (1 - std::pow(1 - u, 0.2));
+        INFO("u = " << u << ": calculated " << skew.three_point->quantile(u) << " expected " << expected);
+        CHECK(std::fabs(skew.three_point->quantile(u) - expected) < 1e-14);
+    }
+    // triangular: Q(u) = low + sqrt(u (high - low)(mode - low)) below the mode, mirrored above
+    const Model tri = model_with("{ dist = \"triangular\", low = 0.01, mode = 0.05, high = 0.11 }");
+    for (double u : {0.1, 0.4, 0.6, 0.9}) {
+        const double fm = 0.4;  // (mode - low) / (high - low)
+        const double expected = u < fm ? 0.01 + std::sqrt(u * 0.10 * 0.04) : 0.11 - std::sqrt((1 - u) * 0.10 * 0.06);
+        INFO("u = " << u << ": calculated " << tri.three_point->quantile(u) << " expected " << expected);
+        CHECK(std::fabs(tri.three_point->quantile(u) - expected) < 1e-14);
+    }
+    const Model uni = model_with("{ dist = \"uniform\", low = 0.0, high = 0.1 }");
+    CHECK(uni.three_point->quantile(0.25) == Approx(0.025).epsilon(1e-15));
+    CHECK(uni.three_point->mode == Approx(0.05).epsilon(1e-15));
+}
+
+TEST_CASE("the tabulated three-point quantile stays within 1e-7 of the exact one", "[model][three_point]") {
+    const std::string head = "[scenario]\nbase_year = 2022\nhorizon = 2030\nbase_value = 10\n[growth]\nlong_run = ";
+    for (const char* lr : {"{ dist = \"pert\", low = 0.03, mode = 0.052, high = 0.08 }",
+                           "{ dist = \"pert\", low = -0.05, mode = -0.05, high = 0.2 }",
+                           "{ dist = \"triangular\", low = 0.0, mode = 0.09, high = 0.1 }",
+                           "{ dist = \"uniform\", low = -0.02, high = 0.3 }"}) {
+        const Model m = compile(test::scenario_from(head + lr + "\n"), 1);
+        double worst = 0, worst_z = 0;
+        for (int i = 0; i <= 200000; ++i) {
+            const double z = -8.2 + 16.4 * i / 200000.0 + 1e-7;
+            const double exact = z <= 0 ? m.three_point->quantile(test::normal_cdf(z))
+                                        : m.three_point->upper_quantile(test::normal_cdf(-z));
+            const double err = std::fabs(m.three_point->quantile_of_normal(z) - exact);
+            if (err > worst) worst = err, worst_z = z;
+        }
+        INFO(lr << ": largest error " << worst << " at z = " << worst_z << ", tolerance 1e-7");
+        CHECK(worst < 1e-7);
+    }
+}

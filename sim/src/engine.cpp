@@ -117,6 +117,7 @@ Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc
     r.quantiles = sc.quantiles;
     r.relative_accuracy = sc.relative_accuracy;
     r.central = m.central;
+    r.rates_cagr = m.rates_cagr;
     r.seed = m.seed;
     r.paths = acc.paths();
     const double n = static_cast<double>(acc.paths());

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include <Eigen/Eigenvalues>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/triangular.hpp>
 
 #include "marketsim/error.hpp"
 #include "marketsim/random.hpp"
@@ -41,10 +43,24 @@ std::vector<double> square_root(const std::string& dim, const std::vector<std::v
 }  // namespace
 
 Model compile(const Scenario& sc, std::uint64_t seed) {
-    if (sc.long_run)
-        throw InputError("growth.long_run (three-point input '" + sc.long_run->dist +
-                         "') is not supported by this version; give growth.long_run_sd instead");
     Model m;
+    if (sc.long_run) {
+        ThreePoint tp;
+        tp.low = sc.long_run->low;
+        tp.mode = sc.long_run->mode;
+        tp.high = sc.long_run->high;
+        if (sc.long_run->dist == "pert") {
+            tp.kind = ThreePoint::Kind::pert;
+            tp.alpha = 1 + 4 * (tp.mode - tp.low) / (tp.high - tp.low);
+            tp.beta = 1 + 4 * (tp.high - tp.mode) / (tp.high - tp.low);
+        } else if (sc.long_run->dist == "triangular") {
+            tp.kind = ThreePoint::Kind::triangular;
+        } else {
+            tp.kind = ThreePoint::Kind::uniform;
+        }
+        tp.tabulate();
+        m.three_point = std::move(tp);
+    }
     m.seed = seed;
     m.base_year = sc.base_year;
     m.years = sc.horizon - sc.base_year;
@@ -89,7 +105,11 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
             scale *= mem.sd_scale;
         }
         m.base_value[c] = value;
-        m.sd_long[c] = sc.long_run_sd * scale;
+        m.sd_long[c] = m.three_point ? 0.0 : sc.long_run_sd * scale;
+        if (m.three_point) {
+            m.long_run_base.push_back(m.three_point->mode + shift);
+            m.long_run_scale.push_back(scale);
+        }
         m.sd_annual[c] = sc.annual_sd * scale;
         for (int t = 1; t <= n; ++t)
             m.drift[static_cast<std::size_t>(c) * n + (t - 1)] = std::log1p(sc.rate_in(sc.base_year + t) + shift);
@@ -153,13 +173,23 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
         }
     }
 
+    double rates_log_growth = 0.0;
+    for (int t = 1; t <= n; ++t) rates_log_growth += std::log1p(sc.rate_in(sc.base_year + t));
+    if (m.three_point)
+        rates_log_growth += n * (std::log1p(m.three_point->quantile_of_normal(0.0)) - std::log1p(m.three_point->mode));
+    m.rates_cagr = std::expm1(rates_log_growth / n);
+
     const std::uint32_t ns = m.series_count();
     m.central.assign(static_cast<std::size_t>(ns) * (n + 1), 0.0);
     std::vector<double> log_v(cells), v(cells), out(ns);
-    for (std::uint32_t c = 0; c < cells; ++c) log_v[c] = std::log(m.base_value[c]);
+    std::vector<double> central_deviation(cells);
+    for (std::uint32_t c = 0; c < cells; ++c) {
+        log_v[c] = std::log(m.base_value[c]);
+        central_deviation[c] = long_run_deviation(m, c, 0.0);
+    }
     for (int t = 0; t <= n; ++t) {
         for (std::uint32_t c = 0; c < cells; ++c) {
-            if (t > 0) log_v[c] += m.drift[static_cast<std::size_t>(c) * n + (t - 1)];
+            if (t > 0) log_v[c] += m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + central_deviation[c];
             v[c] = t == 0 ? m.base_value[c] : std::exp(log_v[c]);
         }
         if (t == 0) {
@@ -176,6 +206,55 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
         for (std::uint32_t s = 0; s < ns; ++s) m.central[static_cast<std::size_t>(s) * (n + 1) + t] = out[s];
     }
     return m;
+}
+
+double ThreePoint::quantile(double u) const {
+    switch (kind) {
+        case Kind::pert:
+            return low + (high - low) * boost::math::quantile(boost::math::beta_distribution<>(alpha, beta), u);
+        case Kind::triangular:
+            return boost::math::quantile(boost::math::triangular_distribution<>(low, mode, high), u);
+        case Kind::uniform:
+            break;
+    }
+    return low + (high - low) * u;
+}
+
+void ThreePoint::tabulate() {
+    table.resize(kTablePoints);
+    const double h = 2 * kTableZ / (kTablePoints - 1);
+    for (int i = 0; i < kTablePoints; ++i) {
+        const double z = -kTableZ + i * h;
+        // above the median take the upper tail's probability, which keeps its precision
+        table[i] = z <= 0 ? quantile(0.5 * std::erfc(-z * M_SQRT1_2)) : upper_quantile(0.5 * std::erfc(z * M_SQRT1_2));
+    }
+}
+
+double ThreePoint::upper_quantile(double v) const {
+    switch (kind) {
+        case Kind::pert:
+            return low + (high - low) * boost::math::quantile(
+                                            boost::math::complement(boost::math::beta_distribution<>(alpha, beta), v));
+        case Kind::triangular:
+            return boost::math::quantile(
+                boost::math::complement(boost::math::triangular_distribution<>(low, mode, high), v));
+        case Kind::uniform:
+            break;
+    }
+    return high - (high - low) * v;
+}
+
+double ThreePoint::quantile_of_normal(double z) const noexcept {
+    const double pos = (std::clamp(z, -kTableZ, kTableZ) + kTableZ) * ((kTablePoints - 1) / (2 * kTableZ));
+    const int i = std::min(static_cast<int>(pos), kTablePoints - 2);
+    const double f = pos - i;
+    return table[i] + f * (table[i + 1] - table[i]);
+}
+
+double long_run_deviation(const Model& m, std::uint32_t c, double z) {
+    if (!m.three_point) return m.sd_long[c] * z;
+    const double x = m.long_run_base[c] + m.long_run_scale[c] * (m.three_point->quantile_of_normal(z) - m.three_point->mode);
+    return std::log1p(x) - std::log1p(m.long_run_base[c]);
 }
 
 void series_values(const Model& m, const double* cells, double* out) noexcept {

@@ -49,7 +49,7 @@ void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double
     normals(m.seed, path, purpose::long_run, ws.draws_.data(), nd);
     correlated_normals(m, ws.draws_.data(), ws.factor_.data(), ws.z_.data());
     for (std::uint32_t c = 0; c < cells; ++c) {
-        ws.deviation_[c] = m.sd_long[c] * ws.z_[c];
+        ws.deviation_[c] = long_run_deviation(m, c, ws.z_[c]);
         ws.log_value_[c] = std::log(m.base_value[c]);
     }
 

@@ -53,6 +53,7 @@ struct Results {
     double relative_accuracy = 0.0;
     std::vector<Band> bands;       ///< series-major: bands[s * (years + 1) + t]
     std::vector<double> central;   ///< series-major: every draw at zero, no event fired
+    double rates_cagr = 0.0;       ///< Model::rates_cagr
     std::vector<TargetResult> targets;
     std::uint64_t seed = 0;
     std::uint64_t paths = 0;

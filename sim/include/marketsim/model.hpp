@@ -6,6 +6,7 @@
  *  output.cells) every cell. Years are indexed t = 0..n with n = horizon - base_year.
  */
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,29 @@ struct EventModel {
     std::vector<std::uint32_t> cells;  ///< the cells it applies to, ascending
 };
 
+/** growth.long_run compiled: the long-run growth rate X of a cell through the Gaussian copula,
+ *  X_c = base_c + scale_c (Q(Phi(Z_c)) - mode) with base_c = mode + shift_c (MODEL.md section 2). */
+struct ThreePoint {
+    enum class Kind { pert, triangular, uniform } kind = Kind::pert;
+    double low = 0.0, mode = 0.0, high = 0.0;
+    double alpha = 1.0, beta = 1.0;  ///< PERT: Beta(alpha, beta) on [low, high]
+    /** Q(u): the quantile function of X (before shifts and sd_scale), 0 < u < 1; exact
+     *  (Boost.Math), about 25 microseconds a call for PERT. */
+    double quantile(double u) const;
+    /** Q(1 - v), computed from the upper tail's probability v. */
+    double upper_quantile(double v) const;
+
+    /** Q(Phi(z)) from a table: linear interpolation over kTablePoints values of z evenly spaced
+     *  on [-kTableZ, kTableZ] (clamped outside, where no 52-bit uniform reaches). Absolute error
+     *  below 1e-7 in X for the distributions tested (tests/model_test.cpp measures it). */
+    double quantile_of_normal(double z) const noexcept;
+    void tabulate();  ///< fills the table; call once the parameters are set
+
+    static constexpr int kTablePoints = 8193;
+    static constexpr double kTableZ = 8.5;
+    std::vector<double> table;
+};
+
 struct Model {
     std::uint64_t seed = 1;
     int base_year = 0;
@@ -38,7 +62,10 @@ struct Model {
 
     std::vector<double> base_value;  ///< V(c, B) per cell
     std::vector<double> drift;       ///< ln(1 + mu(c, y)), cell-major: drift[c * years + (t - 1)]
-    std::vector<double> sd_long;     ///< sL(c)
+    std::vector<double> sd_long;     ///< sL(c); zero with a three-point long run
+    std::optional<ThreePoint> three_point;  ///< growth.long_run, when given instead of long_run_sd
+    std::vector<double> long_run_base;   ///< with three_point: mode + shift_c per cell
+    std::vector<double> long_run_scale;  ///< with three_point: sd_scale_c per cell
     std::vector<double> sd_annual;   ///< sA(c)
 
     // Z_c = load_global G + sum_d load_dim[d] F_d[c_d] + load_idio E_c, with F_d = root[d] xi_d
@@ -54,6 +81,9 @@ struct Model {
     std::uint32_t member_series_begin = 1;  ///< series index of the first member series
     std::uint32_t cell_series_begin = 0;    ///< series index of the first cell series (= size when none)
     std::vector<double> central;  ///< series x (years + 1): every draw at zero, no event fired
+    /// CAGR of a cell without shifts with every draw at zero: the rates (growth.rate, periods)
+    /// and, with a three-point long run, its median's offset from the mode
+    double rates_cagr = 0.0;
     std::vector<double> base_series;  ///< every series in the base year, exactly (no sum of cells)
 
     /** Normals per factor draw: G, then every member's xi, then every cell's E. */
@@ -67,6 +97,10 @@ inline constexpr std::uint64_t kMaxCells = 100000;
 /** Compile a validated scenario (at most kMaxDimensions dimensions and kMaxCells cells). `seed` is the seed in force (--seed, else scenario.seed).
  *  Throws InputError when a member matrix has no real square root (not positive semi-definite). */
 Model compile(const Scenario& scenario, std::uint64_t seed);
+
+/** The persistent log-growth deviation D_c of cell c given its long-run normal Z_c:
+ *  sL(c) Z_c, or ln(1 + X_c) - ln(1 + mode + shift_c) with a three-point long run. */
+double long_run_deviation(const Model& model, std::uint32_t cell, double z);
 
 /** The series value of cell values `cells` (cell_count) into `out` (series_count), for one year. */
 void series_values(const Model& model, const double* cells, double* out) noexcept;

@@ -30,8 +30,8 @@ std::string bands_csv(const Results& results, bool ci);
 double cagr(const Results& results, std::size_t series, std::size_t quantile_index);
 
 /** The total's CAGR with every draw at zero and no event, and the CAGR of the rates alone
- *  (growth.rate and periods, no shifts). */
-std::pair<double, double> central_cagr(const Results& results, const Scenario& scenario);
+ *  (Results::rates_cagr: growth.rate and periods, no shifts). */
+std::pair<double, double> central_cagr(const Results& results);
 
 /** summary.json (MODEL.md section 6). `processes` is 1 for a single-process run. */
 nlohmann::json summary_json(const Scenario& scenario, const Results& results);
