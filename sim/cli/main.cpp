@@ -36,10 +36,9 @@ int run_command(const Common& c, const marketsim::RunOptions& options, const std
     marketsim::write_files(dir, {{"bands.csv", marketsim::bands_csv(results, ci)},
                                  {"summary.json", marketsim::summary_json(scenario, results).dump(2) + "\n"}});
     if (!quiet) {
+        for (const std::string& w : marketsim::run_warnings(scenario, results)) std::cerr << "warning: " << w << '\n';
         std::cout << marketsim::run_summary_text(scenario, results);
         std::cout << "wrote " << (dir / "bands.csv").string() << " and " << (dir / "summary.json").string() << '\n';
-    } else {
-        for (const std::string& w : scenario.warnings) std::cerr << "warning: " << w << '\n';
     }
     return 0;
 }

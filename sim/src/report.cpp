@@ -68,9 +68,7 @@ std::pair<double, double> central_cagr(const Results& r) {
     return {total, r.rates_cagr};
 }
 
-namespace {
-
-std::vector<std::string> all_warnings(const Scenario& sc, const Results& r) {
+std::vector<std::string> run_warnings(const Scenario& sc, const Results& r) {
     std::vector<std::string> w = sc.warnings;
     const auto [total, rates] = central_cagr(r);
     if (std::fabs(total - rates) > 0.001) {
@@ -83,8 +81,6 @@ std::vector<std::string> all_warnings(const Scenario& sc, const Results& r) {
     }
     return w;
 }
-
-}  // namespace
 
 nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     using nlohmann::json;
@@ -156,7 +152,8 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
         {"quantile_summary_relative_accuracy", r.relative_accuracy},
         {"quantile_ci", "distribution-free 95% interval between order statistics at n q -/+ 1.96 sqrt(n q (1-q))"},
         {"series", mc}};
-    j["warnings"] = all_warnings(sc, r);
+    j["correlation_repair"] = sc.corr_repaired;
+    j["warnings"] = run_warnings(sc, r);
     return j;
 }
 
@@ -203,7 +200,6 @@ std::string run_summary_text(const Scenario& sc, const Results& r) {
                       100 * t.probability, 100 * 1.96 * t.se);
         out << buf;
     }
-    for (const std::string& w : all_warnings(sc, r)) out << "warning: " << w << '\n';
     return out.str();
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "marketsim/correlation.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/hash.hpp"
 
@@ -1101,7 +1102,7 @@ private:
             fail(where(first), "correlation weights sum to " + toml_number(sum) + " (" + list_text(parts) +
                                    "); the sum must be at most 1");
         }
-        for (const auto& [dim, c] : s.corr_matrix) {
+        for (auto& [dim, c] : s.corr_matrix) {
             const std::string path = "correlation.matrix." + dim;
             const std::size_t n = find_dimension(s, dim)->members.size();
             bool square = c.size() == n;
@@ -1128,9 +1129,19 @@ private:
             const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(m, Eigen::EigenvaluesOnly);
             if (eig.info() != Eigen::Success) fail(where(path), path + ": the eigenvalue computation failed");
             const double smallest = eig.eigenvalues().minCoeff();
-            if (smallest < -1e-10)
+            if (smallest < -1e-10 && s.corr_repair) {
+                const CorrelationRepair fixed = nearest_correlation_matrix(c);
+                c = fixed.matrix;
+                s.corr_repaired[dim] = fixed.largest_change;
+                s.warnings.push_back(path + " is not positive semi-definite (smallest eigenvalue " +
+                                     toml_number(smallest) + "); correlation.repair replaced it by the nearest "
+                                     "valid correlation matrix, changing no entry by more than " +
+                                     toml_number(fixed.largest_change));
+            } else if (smallest < -1e-10) {
                 fail(where(path), path + " is not positive semi-definite (smallest eigenvalue " + toml_number(smallest) +
-                                      "); it is not a valid correlation matrix");
+                                      "); it is not a valid correlation matrix (set correlation.repair = true to use "
+                                      "the nearest valid one)");
+            }
         }
     }
 

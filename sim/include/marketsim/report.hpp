@@ -36,7 +36,10 @@ std::pair<double, double> central_cagr(const Results& results);
 /** summary.json (MODEL.md section 6). `processes` is 1 for a single-process run. */
 nlohmann::json summary_json(const Scenario& scenario, const Results& results);
 
-/** A one-screen summary of a run for the terminal. */
+/** The scenario's warnings, then the run's (the central path's CAGR moved by shifts). */
+std::vector<std::string> run_warnings(const Scenario& scenario, const Results& results);
+
+/** A one-screen summary of a run for the terminal (warnings apart: see run_warnings). */
 std::string run_summary_text(const Scenario& scenario, const Results& results);
 
 /** Writes every (file name, contents) into `dir` (created if needed) all-or-nothing:

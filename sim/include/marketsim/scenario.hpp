@@ -92,6 +92,8 @@ struct Scenario {
     std::map<std::string, double> corr_weight;   ///< dimension name -> weight (absent = 0)
     std::map<std::string, std::vector<std::vector<double>>> corr_matrix;  ///< dimension name -> C_d
     bool corr_repair = false;
+    /// dimensions whose matrix correlation.repair replaced -> the largest entry change
+    std::map<std::string, double> corr_repaired;
 
     std::vector<Event> events;
     std::vector<Target> targets;
