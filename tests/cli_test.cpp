@@ -153,3 +153,27 @@ TEST_CASE("validate prints the resolved scenario - the cells and the central-pat
     CHECK(o.out.find("central-path CAGR") != std::string::npos);
     CHECK(o.out.find("0.027") != std::string::npos);
 }
+
+TEST_CASE("compare writes each scenario's bands and the paired deltas", "[cli][compare]") {
+    const fs::path dir = fresh_dir("marketsim_cli_compare");
+    const Outcome o = cli("compare '" + scenario("baseline.toml") + "' '" + scenario("recession_2027.toml") +
+                              "' --paths 2000 --threads 2",
+                          dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("recession_2027") != std::string::npos);
+    const fs::path out = dir / "out" / "compare-baseline-recession_2027";
+    CHECK(fs::exists(out / "delta.csv"));
+    CHECK(fs::exists(out / "summary.json"));
+    CHECK(fs::exists(out / "baseline" / "bands.csv"));
+    CHECK(fs::exists(out / "recession_2027" / "bands.csv"));
+
+    const Outcome one = cli("compare '" + scenario("baseline.toml") + "'", dir);
+    CHECK(one.code == 2);
+    const Outcome bad = cli("compare '" + scenario("baseline.toml") + "' '" + scenario("baseline.toml") +
+                                "' --set scenario.horizon=2030 --out x",
+                            dir);
+    CHECK(bad.code == 2);  // the same name twice
+    CHECK(!fs::exists(dir / "x"));
+    fs::remove_all(dir);
+}

@@ -7,7 +7,10 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include "marketsim/bench.hpp"
+#include "marketsim/compare.hpp"
 #include "marketsim/engine.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/report.hpp"
@@ -68,6 +71,69 @@ int validate_command(const Common& c) {
     return 0;
 }
 
+struct CompareArgs {
+    std::vector<std::string> scenarios;
+    std::vector<std::string> sets;
+    std::string out_dir;
+    bool quiet = false;
+};
+
+int compare_command(const CompareArgs& c, const marketsim::RunOptions& options) {
+    std::vector<marketsim::Scenario> scenarios;
+    for (const std::string& file : c.scenarios) scenarios.push_back(marketsim::load_scenario(file, c.sets));
+    const marketsim::Comparison cmp = marketsim::compare(scenarios, options);
+    std::string name = "compare";
+    for (const marketsim::Scenario& sc : scenarios) name += "-" + sc.name;
+    const std::filesystem::path dir = c.out_dir.empty() ? std::filesystem::path("out") / name : std::filesystem::path(c.out_dir);
+    nlohmann::json summary;
+    summary["marketsim_version"] = std::string(marketsim::version());
+    summary["scenarios"] = nlohmann::json::array();
+    for (const marketsim::Scenario& sc : scenarios) summary["scenarios"].push_back(sc.name);
+    summary["seed"] = cmp.seed;
+    summary["paths"] = cmp.paths;
+    summary["threads"] = cmp.threads;
+    summary["processes"] = 1;
+    summary["elapsed_seconds"] = cmp.elapsed_seconds;
+    summary["warnings"] = cmp.warnings;
+    marketsim::write_files(dir, {{"delta.csv", marketsim::delta_csv(scenarios, cmp)},
+                                 {"summary.json", summary.dump(2) + "\n"}});
+    for (std::size_t k = 0; k < scenarios.size(); ++k)
+        marketsim::write_files(dir / scenarios[k].name,
+                               {{"bands.csv", marketsim::bands_csv(cmp.bands[k], false)},
+                                {"summary.json", marketsim::summary_json(scenarios[k], cmp.bands[k]).dump(2) + "\n"}});
+    if (!c.quiet) {
+        for (const std::string& w : cmp.warnings) std::cerr << "warning: " << w << '\n';
+        std::cout << marketsim::compare_summary_text(scenarios, cmp);
+        std::cout << "wrote " << (dir / "delta.csv").string() << " and each scenario's bands under " << dir.string() << '\n';
+    }
+    return 0;
+}
+
+struct BenchArgs {
+    std::string scenario = "scenarios/baseline.toml";
+    std::vector<std::string> sets;
+    std::string threads;  ///< comma-separated list
+    bool threads_given = false;  ///< false: 1..all cores
+    std::string json;
+    marketsim::BenchOptions options;
+};
+
+int bench_command(const BenchArgs& b) {
+    marketsim::BenchOptions options = b.options;
+    if (b.threads_given) options.threads = marketsim::parse_thread_list(b.threads);
+    const marketsim::Scenario scenario = marketsim::load_scenario(b.scenario, b.sets);
+    options.progress = [](const std::string& line) { std::cerr << "bench: " << line << '\n'; };
+    const marketsim::BenchReport report = marketsim::run_bench(scenario, options);
+    std::cout << marketsim::bench_table(report);
+    if (!b.json.empty()) {
+        const std::filesystem::path file(b.json);
+        const std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+        marketsim::write_files(dir, {{file.filename().string(), marketsim::to_json(report).dump(2) + "\n"}});
+        std::cout << "wrote " << file.string() << '\n';
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,6 +162,45 @@ int main(int argc, char** argv) {
         app.add_subcommand("validate", "Check a scenario; print it resolved, its cells and its central-path CAGR");
     add_common(*validate, validate_args);
 
+    CompareArgs compare_args;
+    marketsim::RunOptions compare_options;
+    std::uint64_t compare_seed = 0;
+    CLI::App* compare_cmd = app.add_subcommand(
+        "compare", "Run scenarios on common random numbers; write each one's bands and delta.csv against the first");
+    compare_cmd->add_option("scenarios", compare_args.scenarios, "Scenario files (TOML), the first is the reference")
+        ->required()
+        ->expected(2, 1000);
+    compare_cmd->add_option("--set", compare_args.sets, "Override a value in every scenario: PATH=VALUE; repeatable")
+        ->take_all()
+        ->allow_extra_args(false);
+    compare_cmd->add_option("--paths", compare_options.paths, "Number of growth paths (default 100000)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000000}));
+    CLI::Option* compare_seed_opt =
+        compare_cmd->add_option("--seed", compare_seed, "Random seed for every scenario (default: the first one's)")
+            ->check(CLI::Range(std::uint64_t{0}, (std::uint64_t{1} << 63) - 1));
+    compare_cmd->add_option("--threads", compare_options.threads, "Worker threads (default: all cores)")
+        ->check(CLI::Range(1, 4096));
+    compare_cmd->add_option("--out", compare_args.out_dir, "Output folder (default out/compare-<names>/)");
+    compare_cmd->add_flag("--quiet,-q", compare_args.quiet, "Print nothing but errors");
+
+    BenchArgs bench_args;
+    CLI::App* bench = app.add_subcommand(
+        "bench", "Measure throughput: cell-year samples/s per thread count, peak memory, kernel rates");
+    bench->add_option("scenario", bench_args.scenario, "Scenario file (TOML; default scenarios/baseline.toml)");
+    bench->add_option("--set", bench_args.sets, "Override a value: PATH=VALUE (e.g. growth.rate=0.06); repeatable")
+        ->take_all()
+        ->allow_extra_args(false);
+    bench->add_option("--paths", bench_args.options.paths, "Paths per timed run (default 1000000)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000000}));
+    bench->add_option("--threads", bench_args.threads,
+                      "Comma-separated thread counts, e.g. 1,2,4 (default 1,2,...,all cores)");
+    bench->add_option("--repeat", bench_args.options.repeat, "Timed runs per thread count; the median is shown (default 5)")
+        ->check(CLI::Range(1, 1000));
+    bench->add_option("--json", bench_args.json, "Also write the report as JSON to this file");
+    bench->add_option("--kernel-count", bench_args.options.kernel_count,
+                      "Draws or inserts per kernel-rate loop (default 16777216)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -112,6 +217,14 @@ int main(int argc, char** argv) {
         if (*seed_opt) options.seed = seed;
         if (*run) return run_command(run_args, options, out_dir, ci, quiet);
         if (*validate) return validate_command(validate_args);
+        if (*compare_cmd) {
+            if (*compare_seed_opt) compare_options.seed = compare_seed;
+            return compare_command(compare_args, compare_options);
+        }
+        if (*bench) {
+            bench_args.threads_given = bench->count("--threads") > 0;
+            return bench_command(bench_args);
+        }
     } catch (const marketsim::InputError& e) {
         std::cerr << "marketsim: " << e.what() << '\n';
         return 2;

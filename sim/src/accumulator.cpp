@@ -67,13 +67,26 @@ bool ExactSum::operator==(const ExactSum& other) const noexcept {
     return a.limb_ == b.limb_ && overflow_ == other.overflow_;
 }
 
-BandAccumulator::BandAccumulator(const Model& model, double relative_accuracy, std::vector<TargetIndex> targets)
-    : targets_(std::move(targets)), hits_(targets_.size(), 0), series_count_(model.series_count()) {
-    const std::size_t t_count = static_cast<std::size_t>(model.years) + 1, ns = series_count_;
-    const std::size_t n = t_count * ns;
-    reference_.resize(n);
+namespace {
+std::vector<double> central_t_major(const Model& model) {
+    const std::size_t t_count = static_cast<std::size_t>(model.years) + 1, ns = model.series_count();
+    std::vector<double> out(t_count * ns);
     for (std::size_t t = 0; t < t_count; ++t)
-        for (std::size_t s = 0; s < ns; ++s) reference_[t * ns + s] = model.central[s * t_count + t];
+        for (std::size_t s = 0; s < ns; ++s) out[t * ns + s] = model.central[s * t_count + t];
+    return out;
+}
+}  // namespace
+
+BandAccumulator::BandAccumulator(const Model& model, double relative_accuracy, std::vector<TargetIndex> targets)
+    : BandAccumulator(central_t_major(model), model.series_count(), relative_accuracy, std::move(targets)) {}
+
+BandAccumulator::BandAccumulator(std::vector<double> reference, std::uint32_t series_count, double relative_accuracy,
+                                 std::vector<TargetIndex> targets)
+    : reference_(std::move(reference)),
+      targets_(std::move(targets)),
+      hits_(targets_.size(), 0),
+      series_count_(series_count) {
+    const std::size_t n = reference_.size();
     sketch_.assign(n, QuantileSketch(relative_accuracy));
     power_.resize(n * 4);
     block_.assign(n * 4, 0.0);

@@ -42,7 +42,12 @@ struct TargetIndex {
 
 class BandAccumulator {
 public:
+    /** Statistics of `model`'s series, power sums taken about its central path. */
     BandAccumulator(const Model& model, double relative_accuracy, std::vector<TargetIndex> targets);
+    /** Statistics of series_count series over reference.size() / series_count years, power sums
+     *  taken about `reference` (t-major: reference[t * series_count + s]). */
+    BandAccumulator(std::vector<double> reference, std::uint32_t series_count, double relative_accuracy,
+                    std::vector<TargetIndex> targets = {});
 
     void begin_block() noexcept;
     /** One path's values, laid out as simulate_path writes them (t-major). */

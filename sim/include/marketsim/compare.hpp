@@ -1,0 +1,43 @@
+#pragma once
+/** Paired comparison of scenarios with common random numbers (`marketsim compare`).
+ *
+ *  Every scenario is run on the same paths with the same seed, so path p of B differs from
+ *  path p of A only by what B changes; the difference B - A is summarised path by path (its
+ *  quantile summary takes negative values and exact zeros). Scenarios must share their
+ *  dimensions (names and members, in order), base year and horizon.
+ */
+#include <string>
+#include <vector>
+
+#include "marketsim/engine.hpp"
+#include "marketsim/scenario.hpp"
+
+namespace marketsim {
+
+struct Comparison {
+    std::vector<Results> bands;  ///< each scenario's own bands, in the order given
+    /// delta[k - 1]: bands of scenario k minus scenario 0, path by path (targets empty)
+    std::vector<Results> delta;
+    /// greater[k - 1][s * (years + 1) + t]: share of paths where scenario k's series s in
+    /// year t exceeds scenario 0's
+    std::vector<std::vector<double>> greater;
+    std::vector<std::string> warnings;
+    std::uint64_t seed = 0;
+    std::uint64_t paths = 0;
+    int threads = 0;
+    double elapsed_seconds = 0.0;
+};
+
+/** Runs at least two scenarios on common random numbers. The seed is options.seed, else the
+ *  first scenario's (a warning names any scenario whose own seed differs). Throws InputError
+ *  when the scenarios' dimensions, base years or horizons differ, or two share a name. */
+Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& options);
+
+/** delta.csv: scenario,series,year,mean,sd,<quantile columns>,prob_b_gt_a for every scenario
+ *  after the first, its series and years in bands.csv order. */
+std::string delta_csv(const std::vector<Scenario>& scenarios, const Comparison& comparison);
+
+/** The horizon at a glance: each scenario's total P5/P50/P95 and P(B > A) for the total. */
+std::string compare_summary_text(const std::vector<Scenario>& scenarios, const Comparison& comparison);
+
+}  // namespace marketsim

@@ -1,0 +1,327 @@
+#include "marketsim/bench.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <string>
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include "marketsim/accumulator.hpp"
+#include "marketsim/engine.hpp"
+#include "marketsim/error.hpp"
+#include "marketsim/model.hpp"
+#include "marketsim/quantile_sketch.hpp"
+#include "marketsim/random.hpp"
+#include "marketsim/version.hpp"
+
+namespace marketsim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxThreads = 4096;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("model name", 0) != 0) continue;
+        const std::size_t colon = line.find(':');
+        if (colon == std::string::npos) break;
+        std::size_t b = line.find_first_not_of(" \t", colon + 1);
+        return b == std::string::npos ? std::string() : line.substr(b);
+    }
+    return {};
+}
+
+/** Resets the process's peak RSS (VmHWM) to its current RSS; Linux >= 4.0. */
+bool reset_peak_rss() {
+    std::ofstream f("/proc/self/clear_refs");
+    if (!f) return false;
+    f << "5";
+    f.flush();
+    return static_cast<bool>(f);
+}
+
+/** VmHWM from /proc/self/status in bytes, or 0 when unknown. */
+double peak_rss_bytes() {
+    std::ifstream in("/proc/self/status");
+    std::string key;
+    while (in >> key) {
+        if (key == "VmHWM:") {
+            double kib = 0;
+            in >> kib;
+            return kib * 1024.0;
+        }
+        in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    return 0.0;
+}
+
+/** MemAvailable from /proc/meminfo in bytes, or 0 when unknown. */
+double available_memory_bytes() {
+    std::ifstream in("/proc/meminfo");
+    std::string key, unit;
+    double kib = 0;
+    while (in >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib * 1024.0;
+    return 0.0;
+}
+
+/** The targets as run() resolves them. */
+std::vector<TargetIndex> target_indices(const Model& m, const Scenario& sc) {
+    std::vector<TargetIndex> out;
+    for (const Target& tg : sc.targets) {
+        const auto it = std::find(m.series.begin(), m.series.end(), tg.series);
+        if (it == m.series.end()) throw InputError("target series '" + tg.series + "' does not exist");
+        out.push_back({static_cast<std::uint32_t>(it - m.series.begin()), tg.year - sc.base_year, tg.value});
+    }
+    return out;
+}
+
+double median_of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+KernelRates kernel_rates(const Model& model, double relative_accuracy, double base_value, std::uint64_t count) {
+    KernelRates k;
+    k.count = count;
+    k.normals_per_call = model.factor_draws();
+    volatile double sink = 0.0;
+
+    {  // counter-based uniforms, one call each, 1024 per path index
+        double s = 0.0;
+        const auto start = Clock::now();
+        for (std::uint64_t i = 0; i < count; ++i)
+            s += uniform(model.seed, i >> 10, purpose::long_run, static_cast<std::uint32_t>(i & 1023));
+        k.uniforms = static_cast<double>(count) / seconds_since(start);
+        sink = s;
+    }
+    {  // normals in the engine's batches: one purpose's factor draws per call
+        std::vector<double> buf(k.normals_per_call);
+        const std::uint64_t calls = (count + k.normals_per_call - 1) / k.normals_per_call;
+        double s = 0.0;
+        const auto start = Clock::now();
+        for (std::uint64_t p = 0; p < calls; ++p) {
+            normals(model.seed, p, purpose::annual(model.base_year + 1), buf.data(), k.normals_per_call);
+            s += buf[0];
+        }
+        k.normals = static_cast<double>(calls * k.normals_per_call) / seconds_since(start);
+        sink = s;
+    }
+    {  // summary inserts: lognormal values around the base value (a 15% spread)
+        std::vector<double> values(1u << 16);
+        normals(model.seed, 0, purpose::long_run, values.data(), static_cast<std::uint32_t>(values.size()));
+        for (double& v : values) v = base_value * std::exp(0.15 * v);
+        QuantileSketch sketch(relative_accuracy);
+        const std::size_t mask = values.size() - 1;
+        const auto start = Clock::now();
+        for (std::uint64_t i = 0; i < count; ++i) sketch.add(values[i & mask]);
+        k.inserts = static_cast<double>(count) / seconds_since(start);
+        sink = static_cast<double>(sketch.count());
+    }
+    (void)sink;
+    return k;
+}
+
+std::string fmt(const char* format, double x) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, x);
+    return buf;
+}
+
+}  // namespace
+
+std::vector<int> parse_thread_list(std::string_view text) {
+    const std::string usage = " (a comma-separated list of thread counts from 1 to " + std::to_string(kMaxThreads) +
+                              ", e.g. 1,2,4)";
+    std::vector<int> out;
+    std::size_t pos = 0;
+    while (true) {
+        const std::size_t comma = text.find(',', pos);
+        const std::string_view item = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        int value = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || value < 1 || value > kMaxThreads)
+            throw InputError("--threads " + std::string(text) + ": '" + std::string(item) +
+                             "' is not a thread count" + usage);
+        out.push_back(value);
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
+BenchReport run_bench(const Scenario& scenario, const BenchOptions& options) {
+    if (options.paths < 1) throw InputError("bench: paths must be at least 1");
+    if (options.repeat < 1)
+        throw InputError("bench: repeat (" + std::to_string(options.repeat) + ") must be at least 1");
+    if (options.kernel_count < 1) throw InputError("bench: kernel_count must be at least 1");
+    std::vector<int> threads = options.threads;
+    if (threads.empty())
+        for (int t = 1; t <= tbb::info::default_concurrency(); ++t) threads.push_back(t);
+    for (int t : threads)
+        if (t < 1 || t > kMaxThreads)
+            throw InputError("bench: thread count (" + std::to_string(t) + ") is not in 1.." +
+                             std::to_string(kMaxThreads));
+
+    const Model model = compile_for_run(scenario, RunOptions{});
+    const std::vector<TargetIndex> targets = target_indices(model, scenario);
+    const int most = *std::max_element(threads.begin(), threads.end());
+    const double need = estimate_memory_bytes(model, scenario.relative_accuracy, most);
+    const double have = available_memory_bytes();
+    if (have > 0 && need > 0.8 * have) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf,
+                      "bench: %d threads would need about %.1f GiB but %.1f GiB are available; "
+                      "use fewer threads or raise output.relative_accuracy",
+                      most, need / 1073741824.0, have / 1073741824.0);
+        throw InputError(buf);
+    }
+
+    BenchReport r;
+    r.scenario = scenario.name;
+    r.paths = options.paths;
+    r.repeat = options.repeat;
+    r.cells = model.cell_count;
+    r.years = model.years;
+    r.series = model.series_count();
+    r.seed = model.seed;
+    r.samples_per_run = static_cast<double>(options.paths) * model.cell_count * model.years;
+    r.cpu = cpu_model();
+    r.logical_cpus = tbb::info::default_concurrency();
+    r.peak_rss_reset = true;
+
+    // Repeats are interleaved (repeat 1 of every thread count, then repeat 2, ...) so that a slow
+    // spell of the machine does not fall on one thread count alone.
+    std::vector<std::vector<double>> rates(threads.size());
+    std::vector<double> peaks(threads.size(), 0.0);
+    for (int i = 0; i < options.repeat; ++i) {
+        for (std::size_t j = 0; j < threads.size(); ++j) {
+            const int t = threads[j];
+            // lets an arena of t threads get its workers even beyond the machine's cores
+            tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
+            if (!reset_peak_rss()) r.peak_rss_reset = false;
+            const auto start = Clock::now();
+            const BandAccumulator acc = accumulate(model, scenario.relative_accuracy, targets, options.paths, t);
+            const double seconds = seconds_since(start);
+            peaks[j] = std::max(peaks[j], peak_rss_bytes());
+            if (acc.paths() != options.paths)
+                throw std::runtime_error("bench: the accumulator holds " + std::to_string(acc.paths()) +
+                                         " paths, not " + std::to_string(options.paths));
+            rates[j].push_back(seconds > 0 ? r.samples_per_run / seconds : 0.0);
+            if (options.progress)
+                options.progress("run " + std::to_string(i + 1) + "/" + std::to_string(options.repeat) + ", " +
+                                 std::to_string(t) + (t == 1 ? " thread: " : " threads: ") + fmt("%.3f", seconds) +
+                                 " s, " + fmt("%.4g", rates[j].back()) + " cell-year samples/s");
+        }
+    }
+    for (std::size_t j = 0; j < threads.size(); ++j) {
+        BenchRow row;
+        row.threads = threads[j];
+        row.median = median_of(rates[j]);
+        row.min = *std::min_element(rates[j].begin(), rates[j].end());
+        row.max = *std::max_element(rates[j].begin(), rates[j].end());
+        row.median_seconds = row.median > 0 ? r.samples_per_run / row.median : 0.0;
+        row.peak_rss_bytes = peaks[j];
+        r.rows.push_back(row);
+    }
+    const auto one = std::find_if(r.rows.begin(), r.rows.end(), [](const BenchRow& x) { return x.threads == 1; });
+    for (BenchRow& row : r.rows)
+        row.efficiency = one != r.rows.end() && one->median > 0 ? row.median / (row.threads * one->median)
+                                                                : std::numeric_limits<double>::quiet_NaN();
+
+    r.kernels = kernel_rates(model, scenario.relative_accuracy, scenario.base_value, options.kernel_count);
+    return r;
+}
+
+std::string bench_table(const BenchReport& r) {
+    std::string s;
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "marketsim bench: %s, %llu paths x %u cells x %d years = %.4g cell-year samples per run, "
+                  "%d repeat%s\n",
+                  r.scenario.c_str(), static_cast<unsigned long long>(r.paths), r.cells, r.years, r.samples_per_run,
+                  r.repeat, r.repeat == 1 ? "" : "s");
+    s += buf;
+    s += "timed: marketsim::accumulate, from the first draw to the merged accumulators with finished quantile\n"
+         "       summaries; loading and compiling the scenario, summarizing and writing output are outside\n";
+    s += "       thread counts take turns: repeat 1 of each, then repeat 2, ...\n";
+    s += "machine: " + (r.cpu.empty() ? std::string("unknown CPU") : r.cpu) + ", " +
+         std::to_string(r.logical_cpus) + " logical CPUs; marketsim " + std::string(version()) + "\n\n";
+    s += "         cell-year samples/s, millions (median of repeats)\n";
+    s += "threads     median        min        max  per thread  efficiency   seconds  peak RSS MiB\n";
+    for (const BenchRow& row : r.rows) {
+        std::snprintf(buf, sizeof buf, "%7d %10.1f %10.1f %10.1f  %10.1f  %10s  %8.3f  %12.1f\n", row.threads,
+                      row.median / 1e6, row.min / 1e6, row.max / 1e6, row.median / row.threads / 1e6,
+                      std::isfinite(row.efficiency) ? fmt("%.2f", row.efficiency).c_str() : "-",
+                      row.median_seconds, row.peak_rss_bytes / 1048576.0);
+        s += buf;
+    }
+    if (r.peak_rss_reset)
+        s += "efficiency: rate(T) / (T x rate(1)); peak RSS: the process's VmHWM during that thread count's runs\n";
+    else
+        s += "efficiency: rate(T) / (T x rate(1)); peak RSS: the process-wide VmHWM so far (resetting it "
+             "through /proc/self/clear_refs failed)\n";
+    std::snprintf(buf, sizeof buf, "\nkernels, one thread, %llu items each, millions per second:\n",
+                  static_cast<unsigned long long>(r.kernels.count));
+    s += buf;
+    std::snprintf(buf, sizeof buf, "  uniforms         %10.1f   marketsim::uniform, one per call\n",
+                  r.kernels.uniforms / 1e6);
+    s += buf;
+    std::snprintf(buf, sizeof buf, "  normals          %10.1f   marketsim::normals, %u per call\n",
+                  r.kernels.normals / 1e6, r.kernels.normals_per_call);
+    s += buf;
+    std::snprintf(buf, sizeof buf, "  summary inserts  %10.1f   QuantileSketch::add\n", r.kernels.inserts / 1e6);
+    s += buf;
+    return s;
+}
+
+nlohmann::json to_json(const BenchReport& r) {
+    using nlohmann::json;
+    json rows = json::array();
+    for (const BenchRow& row : r.rows) {
+        rows.push_back({{"threads", row.threads},
+                        {"samples_per_s", {{"median", row.median}, {"min", row.min}, {"max", row.max}}},
+                        {"median_seconds", row.median_seconds},
+                        {"efficiency", std::isfinite(row.efficiency) ? json(row.efficiency) : json(nullptr)},
+                        {"peak_rss_bytes", row.peak_rss_bytes}});
+    }
+    return {
+        {"marketsim", std::string(version())},
+        {"scenario", r.scenario},
+        {"paths", r.paths},
+        {"repeat", r.repeat},
+        {"cells", r.cells},
+        {"years", r.years},
+        {"series", r.series},
+        {"seed", r.seed},
+        {"samples_per_run", r.samples_per_run},
+        {"timed", "marketsim::accumulate: first draw to merged accumulators with finished quantile summaries; "
+                  "compile, summarize and output are outside"},
+        {"unit", "cell-year samples/s = paths x cells x years / wall seconds"},
+        {"machine", {{"cpu", r.cpu}, {"logical_cpus", r.logical_cpus}}},
+        {"peak_rss_reset", r.peak_rss_reset},
+        {"rows", rows},
+        {"kernels",
+         {{"count", r.kernels.count},
+          {"normals_per_call", r.kernels.normals_per_call},
+          {"uniforms_per_s", r.kernels.uniforms},
+          {"normals_per_s", r.kernels.normals},
+          {"inserts_per_s", r.kernels.inserts}}},
+    };
+}
+
+}  // namespace marketsim

@@ -1,0 +1,244 @@
+#include "marketsim/compare.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "marketsim/error.hpp"
+#include "marketsim/report.hpp"
+#include "marketsim/sampler.hpp"
+
+namespace marketsim {
+namespace {
+
+bool same_dimensions(const Scenario& a, const Scenario& b) {
+    if (a.dimensions.size() != b.dimensions.size()) return false;
+    for (std::size_t d = 0; d < a.dimensions.size(); ++d) {
+        const Dimension &x = a.dimensions[d], &y = b.dimensions[d];
+        if (x.name != y.name || x.members.size() != y.members.size()) return false;
+        for (std::size_t m = 0; m < x.members.size(); ++m)
+            if (x.members[m].name != y.members[m].name) return false;
+    }
+    return true;
+}
+
+void check_comparable(const std::vector<Scenario>& sc) {
+    if (sc.size() < 2) throw InputError("compare needs at least two scenarios");
+    const Scenario& a = sc[0];
+    for (std::size_t k = 1; k < sc.size(); ++k) {
+        const Scenario& b = sc[k];
+        if (!same_dimensions(a, b))
+            throw InputError("scenario '" + b.name + "' does not have the dimensions of '" + a.name +
+                             "' (names and members in the same order): its paths cannot be paired");
+        if (a.base_year != b.base_year || a.horizon != b.horizon)
+            throw InputError("scenario '" + b.name + "' runs " + std::to_string(b.base_year) + "-" +
+                             std::to_string(b.horizon) + " but '" + a.name + "' runs " + std::to_string(a.base_year) +
+                             "-" + std::to_string(a.horizon) + ": compare needs the same years");
+        for (std::size_t j = 0; j < k; ++j)
+            if (sc[j].name == b.name)
+                throw InputError("two scenarios are named '" + b.name + "': their outputs would collide");
+    }
+}
+
+}  // namespace
+
+Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& options) {
+    check_comparable(scenarios);
+    Comparison out;
+    out.seed = options.seed.value_or(scenarios[0].seed);
+    for (const Scenario& sc : scenarios)
+        if (!options.seed && sc.seed != out.seed)
+            out.warnings.push_back("scenario '" + sc.name + "' sets seed " + std::to_string(sc.seed) +
+                                   "; compare runs every scenario with the first one's seed " +
+                                   std::to_string(out.seed) + " so that paths pair up");
+    RunOptions seeded = options;
+    seeded.seed = out.seed;
+
+    const std::size_t k_count = scenarios.size();
+    std::vector<Model> models;
+    std::vector<std::vector<TargetIndex>> targets;
+    for (const Scenario& sc : scenarios) {
+        models.push_back(compile_for_run(sc, seeded));
+        std::vector<TargetIndex> t;
+        for (const Target& tg : sc.targets) {
+            const auto& names = models.back().series;
+            const auto it = std::find(names.begin(), names.end(), tg.series);
+            if (it == names.end()) throw InputError("target series '" + tg.series + "' does not exist");
+            t.push_back({static_cast<std::uint32_t>(it - names.begin()), tg.year - sc.base_year, tg.value});
+        }
+        targets.push_back(std::move(t));
+    }
+    // cell series only where every scenario has them, so deltas line up
+    const std::uint32_t ns = std::min_element(models.begin(), models.end(), [](const Model& x, const Model& y) {
+                                 return x.series_count() < y.series_count();
+                             })->series_count();
+    const Model& a = models[0];
+    const std::size_t t_count = static_cast<std::size_t>(a.years) + 1;
+    const std::size_t stride_a = t_count * a.series_count();
+
+    std::vector<std::vector<double>> delta_reference(k_count - 1, std::vector<double>(t_count * ns));
+    for (std::size_t k = 1; k < k_count; ++k)
+        for (std::size_t t = 0; t < t_count; ++t)
+            for (std::size_t s = 0; s < ns; ++s)
+                delta_reference[k - 1][t * ns + s] = models[k].central[s * t_count + t] - a.central[s * t_count + t];
+
+    struct Local {
+        std::vector<PathWorkspace> workspace;
+        std::vector<std::vector<double>> values;
+        std::vector<BandAccumulator> own;
+        std::vector<BandAccumulator> delta;
+        std::vector<std::vector<std::uint64_t>> greater;
+        std::vector<double> diff;
+    };
+    const double ra = scenarios[0].relative_accuracy;
+    tbb::enumerable_thread_specific<Local> locals([&] {
+        Local l;
+        for (std::size_t k = 0; k < k_count; ++k) {
+            l.workspace.emplace_back(models[k]);
+            l.values.emplace_back(t_count * models[k].series_count());
+            l.own.emplace_back(models[k], scenarios[k].relative_accuracy, targets[k]);
+            if (k > 0) {
+                l.delta.emplace_back(delta_reference[k - 1], ns, ra);
+                l.greater.emplace_back(t_count * ns, 0);
+            }
+        }
+        l.diff.resize(t_count * ns);
+        return l;
+    });
+    const std::uint64_t paths = options.paths;
+    const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
+    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    const auto start = std::chrono::steady_clock::now();
+    tbb::task_arena arena(threads);
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1), [&](const tbb::blocked_range<std::uint64_t>& r) {
+            Local& l = locals.local();
+            for (std::uint64_t b = r.begin(); b != r.end(); ++b) {
+                const std::uint64_t end = std::min(paths, (b + 1) * kBlockPaths);
+                for (auto& acc : l.own) acc.begin_block();
+                for (auto& acc : l.delta) acc.begin_block();
+                for (std::uint64_t p = b * kBlockPaths; p < end; ++p) {
+                    for (std::size_t k = 0; k < k_count; ++k) {
+                        simulate_path(models[k], p, l.workspace[k], l.values[k].data());
+                        l.own[k].add_path(l.values[k].data());
+                    }
+                    for (std::size_t k = 1; k < k_count; ++k) {
+                        const std::size_t nk = models[k].series_count(), n0 = a.series_count();
+                        for (std::size_t t = 0; t < t_count; ++t)
+                            for (std::size_t s = 0; s < ns; ++s) {
+                                const double d = l.values[k][t * nk + s] - l.values[0][t * n0 + s];
+                                l.diff[t * ns + s] = d;
+                                l.greater[k - 1][t * ns + s] += d > 0;
+                            }
+                        l.delta[k - 1].add_path(l.diff.data());
+                    }
+                }
+                for (auto& acc : l.own) acc.end_block();
+                for (auto& acc : l.delta) acc.end_block();
+            }
+        });
+    });
+    std::vector<BandAccumulator> own;
+    std::vector<BandAccumulator> delta;
+    std::vector<std::vector<std::uint64_t>> greater(k_count - 1, std::vector<std::uint64_t>(t_count * ns, 0));
+    for (std::size_t k = 0; k < k_count; ++k) own.emplace_back(models[k], scenarios[k].relative_accuracy, targets[k]);
+    for (std::size_t k = 1; k < k_count; ++k) delta.emplace_back(delta_reference[k - 1], ns, ra);
+    for (const Local& l : locals) {
+        for (std::size_t k = 0; k < k_count; ++k) own[k].merge(l.own[k]);
+        for (std::size_t k = 1; k < k_count; ++k) {
+            delta[k - 1].merge(l.delta[k - 1]);
+            for (std::size_t i = 0; i < greater[k - 1].size(); ++i) greater[k - 1][i] += l.greater[k - 1][i];
+        }
+    }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    (void)stride_a;
+
+    out.paths = paths;
+    out.threads = threads;
+    out.elapsed_seconds = elapsed.count();
+    for (std::size_t k = 0; k < k_count; ++k) {
+        Results r = summarize(models[k], scenarios[k], own[k]);
+        r.threads = threads;
+        r.elapsed_seconds = out.elapsed_seconds;
+        out.bands.push_back(std::move(r));
+    }
+    Scenario delta_scenario = scenarios[0];
+    delta_scenario.targets.clear();
+    Model delta_model = models[0];
+    delta_model.series.resize(ns);
+    for (std::size_t k = 1; k < k_count; ++k) {
+        Results r = summarize(delta_model, delta_scenario, delta[k - 1]);
+        r.central.clear();  // a difference has no central path of its own to grow from
+        out.delta.push_back(std::move(r));
+        std::vector<double> share(t_count * ns);
+        for (std::size_t t = 0; t < t_count; ++t)
+            for (std::size_t s = 0; s < ns; ++s)
+                share[s * t_count + t] = static_cast<double>(greater[k - 1][t * ns + s]) / static_cast<double>(paths);
+        out.greater.push_back(std::move(share));
+    }
+    return out;
+}
+
+std::string delta_csv(const std::vector<Scenario>& scenarios, const Comparison& c) {
+    std::ostringstream out;
+    out << "scenario,series,year,mean,sd";
+    const Results& first = c.delta.front();
+    for (double q : first.quantiles) out << ',' << quantile_column(q);
+    out << ",prob_b_gt_a\n";
+    for (std::size_t k = 0; k < c.delta.size(); ++k) {
+        const Results& d = c.delta[k];
+        for (std::size_t s = 0; s < d.series.size(); ++s)
+            for (int t = 0; t <= d.years; ++t) {
+                const Band& b = d.band(s, t);
+                out << scenarios[k + 1].name << ',' << d.series[s] << ',' << d.base_year + t << ','
+                    << format_number(b.mean) << ',' << format_number(b.sd);
+                for (double q : b.quantile) out << ',' << format_number(q);
+                out << ',' << format_number(c.greater[k][s * static_cast<std::size_t>(d.years + 1) + t]) << '\n';
+            }
+    }
+    return out.str();
+}
+
+std::string compare_summary_text(const std::vector<Scenario>& scenarios, const Comparison& c) {
+    std::ostringstream out;
+    char buf[320];
+    const Results& a = c.bands.front();
+    std::snprintf(buf, sizeof buf, "%zu scenarios on common random numbers: %llu paths, seed %llu, %d threads, %.2f s\n\n",
+                  scenarios.size(), static_cast<unsigned long long>(c.paths), static_cast<unsigned long long>(c.seed),
+                  c.threads, c.elapsed_seconds);
+    out << buf;
+    const auto nearest = [&](double q) {
+        std::size_t best = 0;
+        for (std::size_t k = 0; k < a.quantiles.size(); ++k)
+            if (std::abs(a.quantiles[k] - q) < std::abs(a.quantiles[best] - q)) best = k;
+        return best;
+    };
+    const std::size_t k5 = nearest(0.05), k50 = nearest(0.5), k95 = nearest(0.95);
+    const std::string label = "total in " + std::to_string(a.base_year + a.years) +
+                              (scenarios[0].unit.empty() ? "" : ", " + scenarios[0].unit);
+    std::snprintf(buf, sizeof buf, "%-30s %10s %10s %10s %14s\n", label.c_str(), quantile_column(a.quantiles[k5]).c_str(),
+                  quantile_column(a.quantiles[k50]).c_str(), quantile_column(a.quantiles[k95]).c_str(),
+                  ("P(> " + scenarios[0].name + ")").c_str());
+    out << buf;
+    for (std::size_t k = 0; k < c.bands.size(); ++k) {
+        const Band& b = c.bands[k].band(0, a.years);
+        std::string p = "";
+        if (k > 0) {
+            std::snprintf(buf, sizeof buf, "%.3f", c.greater[k - 1][static_cast<std::size_t>(a.years)]);
+            p = buf;
+        }
+        std::snprintf(buf, sizeof buf, "  %-28s %10.4g %10.4g %10.4g %14s\n", scenarios[k].name.c_str(), b.quantile[k5],
+                      b.quantile[k50], b.quantile[k95], p.c_str());
+        out << buf;
+    }
+    return out.str();
+}
+
+}  // namespace marketsim
