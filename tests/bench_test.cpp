@@ -16,40 +16,16 @@
 #include "marketsim/bench.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/scenario_file.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace marketsim;
+using marketsim::test::cli;
+using marketsim::test::Outcome;
 
 namespace {
 
-struct Outcome {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
-
-/** Runs `marketsim ARGS` in `dir`, capturing stdout and stderr. */
-Outcome cli(const std::string& args, const fs::path& dir = fs::temp_directory_path()) {
-    static int calls = 0;
-    const fs::path err_file = fs::temp_directory_path() / ("marketsim_bench_" + std::to_string(::getpid()) + "_" +
-                                                           std::to_string(++calls) + ".err");
-    const std::string cmd = "cd '" + dir.string() + "' && '" MARKETSIM_CLI "' " + args + " 2>'" + err_file.string() + "'";
-    Outcome o;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), p)) o.out += buf.data();
-    const int status = pclose(p);
-    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(err_file);
-    std::stringstream ss;
-    ss << e.rdbuf();
-    o.err = ss.str();
-    e.close();
-    fs::remove(err_file);
-    return o;
-}
 
 std::string baseline() { return test::source_dir() + "/scenarios/baseline.toml"; }
 

@@ -68,27 +68,6 @@ double peak_rss_bytes() {
     return 0.0;
 }
 
-/** MemAvailable from /proc/meminfo in bytes, or 0 when unknown. */
-double available_memory_bytes() {
-    std::ifstream in("/proc/meminfo");
-    std::string key, unit;
-    double kib = 0;
-    while (in >> key >> kib >> unit)
-        if (key == "MemAvailable:") return kib * 1024.0;
-    return 0.0;
-}
-
-/** The targets as run() resolves them. */
-std::vector<TargetIndex> target_indices(const Model& m, const Scenario& sc) {
-    std::vector<TargetIndex> out;
-    for (const Target& tg : sc.targets) {
-        const auto it = std::find(m.series.begin(), m.series.end(), tg.series);
-        if (it == m.series.end()) throw InputError("target series '" + tg.series + "' does not exist");
-        out.push_back({static_cast<std::uint32_t>(it - m.series.begin()), tg.year - sc.base_year, tg.value});
-    }
-    return out;
-}
-
 double median_of(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
@@ -180,16 +159,8 @@ BenchReport run_bench(const Scenario& scenario, const BenchOptions& options) {
     const Model model = compile_for_run(scenario, RunOptions{});
     const std::vector<TargetIndex> targets = target_indices(model, scenario);
     const int most = *std::max_element(threads.begin(), threads.end());
-    const double need = estimate_memory_bytes(model, scenario.relative_accuracy, most);
-    const double have = available_memory_bytes();
-    if (have > 0 && need > 0.8 * have) {
-        char buf[256];
-        std::snprintf(buf, sizeof buf,
-                      "bench: %d threads would need about %.1f GiB but %.1f GiB are available; "
-                      "use fewer threads or raise output.relative_accuracy",
-                      most, need / 1073741824.0, have / 1073741824.0);
-        throw InputError(buf);
-    }
+    require_memory(estimate_memory_bytes(model, scenario.relative_accuracy, most),
+                   "use fewer threads or raise output.relative_accuracy");
 
     BenchReport r;
     r.scenario = scenario.name;

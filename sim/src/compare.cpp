@@ -66,22 +66,19 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
     std::vector<std::vector<TargetIndex>> targets;
     for (const Scenario& sc : scenarios) {
         models.push_back(compile_for_run(sc, seeded));
-        std::vector<TargetIndex> t;
-        for (const Target& tg : sc.targets) {
-            const auto& names = models.back().series;
-            const auto it = std::find(names.begin(), names.end(), tg.series);
-            if (it == names.end()) throw InputError("target series '" + tg.series + "' does not exist");
-            t.push_back({static_cast<std::uint32_t>(it - names.begin()), tg.year - sc.base_year, tg.value});
-        }
-        targets.push_back(std::move(t));
+        targets.push_back(target_indices(models.back(), sc));
     }
+    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    double need = 0.0;  // each scenario's accumulators, and about as much again for each delta
+    for (std::size_t k = 0; k < models.size(); ++k)
+        need += (k == 0 ? 1 : 2) * estimate_memory_bytes(models[k], scenarios[k].relative_accuracy, threads);
+    require_memory(need, "compare fewer scenarios at once, use fewer threads, or raise output.relative_accuracy");
     // cell series only where every scenario has them, so deltas line up
     const std::uint32_t ns = std::min_element(models.begin(), models.end(), [](const Model& x, const Model& y) {
                                  return x.series_count() < y.series_count();
                              })->series_count();
     const Model& a = models[0];
     const std::size_t t_count = static_cast<std::size_t>(a.years) + 1;
-    const std::size_t stride_a = t_count * a.series_count();
 
     std::vector<std::vector<double>> delta_reference(k_count - 1, std::vector<double>(t_count * ns));
     for (std::size_t k = 1; k < k_count; ++k)
@@ -114,7 +111,6 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
     });
     const std::uint64_t paths = options.paths;
     const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
-    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
     const auto start = std::chrono::steady_clock::now();
     tbb::task_arena arena(threads);
     arena.execute([&] {
@@ -158,7 +154,6 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         }
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    (void)stride_a;
 
     out.paths = paths;
     out.threads = threads;

@@ -19,16 +19,6 @@
 namespace marketsim {
 namespace {
 
-std::vector<TargetIndex> target_indices(const Model& m, const Scenario& sc) {
-    std::vector<TargetIndex> out;
-    for (const Target& tg : sc.targets) {
-        const auto it = std::find(m.series.begin(), m.series.end(), tg.series);
-        if (it == m.series.end()) throw InputError("target series '" + tg.series + "' does not exist");
-        out.push_back({static_cast<std::uint32_t>(it - m.series.begin()), tg.year - sc.base_year, tg.value});
-    }
-    return out;
-}
-
 /** MemAvailable from /proc/meminfo in bytes, or 0 when unknown. */
 double available_memory_bytes() {
     std::ifstream meminfo("/proc/meminfo");
@@ -41,6 +31,26 @@ double available_memory_bytes() {
 }
 
 }  // namespace
+
+std::vector<TargetIndex> target_indices(const Model& m, const Scenario& sc) {
+    std::vector<TargetIndex> out;
+    for (const Target& tg : sc.targets) {
+        const auto it = std::find(m.series.begin(), m.series.end(), tg.series);
+        if (it == m.series.end()) throw InputError("target series '" + tg.series + "' does not exist");
+        out.push_back({static_cast<std::uint32_t>(it - m.series.begin()), tg.year - sc.base_year, tg.value});
+    }
+    return out;
+}
+
+void require_memory(double need_bytes, const std::string& advice) {
+    const double have = available_memory_bytes();
+    if (have > 0 && need_bytes > 0.8 * have) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "this run would need about %.1f GiB but %.1f GiB are available; ",
+                      need_bytes / 1073741824.0, have / 1073741824.0);
+        throw InputError(buf + advice);
+    }
+}
 
 double estimate_memory_bytes(const Model& m, double relative_accuracy, int threads) {
     const double log_gamma = std::log((1 + relative_accuracy) / (1 - relative_accuracy));
@@ -171,18 +181,8 @@ Results run(const Scenario& scenario, const RunOptions& options) {
     if (options.paths == 0) throw InputError("--paths must be at least 1");
     const Model model = compile_for_run(scenario, options);
     const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-    const double need = estimate_memory_bytes(model, scenario.relative_accuracy, threads);
-    const double have = available_memory_bytes();
-    if (have > 0 && need > 0.8 * have) {
-        char buf[320];
-        std::snprintf(buf, sizeof buf,
-                      "this run would need about %.1f GiB (%u series x %d years of quantile summaries at "
-                      "output.relative_accuracy = %g, %d threads) but %.1f GiB are available; raise "
-                      "output.relative_accuracy, use fewer threads, or narrow the spreads",
-                      need / 1073741824.0, model.series_count(), model.years + 1, scenario.relative_accuracy,
-                      threads, have / 1073741824.0);
-        throw InputError(buf);
-    }
+    require_memory(estimate_memory_bytes(model, scenario.relative_accuracy, threads),
+                   "raise output.relative_accuracy, use fewer threads, or narrow the spreads");
     const std::vector<TargetIndex> targets = target_indices(model, scenario);
     const auto start = std::chrono::steady_clock::now();
     const BandAccumulator acc = accumulate(model, scenario.relative_accuracy, targets, options.paths, options.threads);

@@ -83,6 +83,13 @@ Results summarize(const Model& model, const Scenario& scenario, const BandAccumu
  *  (+/- 6 standard deviations and every event's impact in every year), and the path buffers. */
 double estimate_memory_bytes(const Model& model, double relative_accuracy, int threads);
 
+/** Throws InputError ("... would need about X GiB but Y GiB are available; <advice>") when
+ *  need_bytes exceeds 80% of the machine's available memory (unknown: no check). */
+void require_memory(double need_bytes, const std::string& advice);
+
+/** The scenario's targets resolved against the model's series; InputError for an unknown series. */
+std::vector<TargetIndex> target_indices(const Model& model, const Scenario& scenario);
+
 /** compile_for_run, accumulate, summarize; records seed, threads and elapsed time.
  *  Refuses (InputError) a run whose estimated memory exceeds what the machine has available. */
 Results run(const Scenario& scenario, const RunOptions& options);
