@@ -5,11 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/info.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "marketsim/error.hpp"
 #include "marketsim/report.hpp"
@@ -68,7 +64,7 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         models.push_back(compile_for_run(sc, seeded));
         targets.push_back(target_indices(models.back(), sc));
     }
-    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    const int threads = thread_count(options.threads);
     double need = 0.0;  // each scenario's accumulators, and about as much again for each delta
     for (std::size_t k = 0; k < models.size(); ++k)
         need += (k == 0 ? 1 : 2) * estimate_memory_bytes(models[k], scenarios[k].relative_accuracy, threads);
@@ -110,36 +106,29 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         return l;
     });
     const std::uint64_t paths = options.paths;
-    const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
     const auto start = std::chrono::steady_clock::now();
-    tbb::task_arena arena(threads);
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1), [&](const tbb::blocked_range<std::uint64_t>& r) {
-            Local& l = locals.local();
-            for (std::uint64_t b = r.begin(); b != r.end(); ++b) {
-                const std::uint64_t end = std::min(paths, (b + 1) * kBlockPaths);
-                for (auto& acc : l.own) acc.begin_block();
-                for (auto& acc : l.delta) acc.begin_block();
-                for (std::uint64_t p = b * kBlockPaths; p < end; ++p) {
-                    for (std::size_t k = 0; k < k_count; ++k) {
-                        simulate_path(models[k], p, l.workspace[k], l.values[k].data());
-                        l.own[k].add_path(l.values[k].data());
-                    }
-                    for (std::size_t k = 1; k < k_count; ++k) {
-                        const std::size_t nk = models[k].series_count(), n0 = a.series_count();
-                        for (std::size_t t = 0; t < t_count; ++t)
-                            for (std::size_t s = 0; s < ns; ++s) {
-                                const double d = l.values[k][t * nk + s] - l.values[0][t * n0 + s];
-                                l.diff[t * ns + s] = d;
-                                l.greater[k - 1][t * ns + s] += d > 0;
-                            }
-                        l.delta[k - 1].add_path(l.diff.data());
-                    }
-                }
-                for (auto& acc : l.own) acc.end_block();
-                for (auto& acc : l.delta) acc.end_block();
+    for_each_block(paths, threads, [&](std::uint64_t first, std::uint64_t end) {
+        Local& l = locals.local();
+        for (auto& acc : l.own) acc.begin_block();
+        for (auto& acc : l.delta) acc.begin_block();
+        for (std::uint64_t p = first; p < end; ++p) {
+            for (std::size_t k = 0; k < k_count; ++k) {
+                simulate_path(models[k], p, l.workspace[k], l.values[k].data());
+                l.own[k].add_path(l.values[k].data());
             }
-        });
+            for (std::size_t k = 1; k < k_count; ++k) {
+                const std::size_t nk = models[k].series_count(), n0 = a.series_count();
+                for (std::size_t t = 0; t < t_count; ++t)
+                    for (std::size_t s = 0; s < ns; ++s) {
+                        const double d = l.values[k][t * nk + s] - l.values[0][t * n0 + s];
+                        l.diff[t * ns + s] = d;
+                        l.greater[k - 1][t * ns + s] += d > 0;
+                    }
+                l.delta[k - 1].add_path(l.diff.data());
+            }
+        }
+        for (auto& acc : l.own) acc.end_block();
+        for (auto& acc : l.delta) acc.end_block();
     });
     std::vector<BandAccumulator> own;
     std::vector<BandAccumulator> delta;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include <tbb/blocked_range.h>
@@ -85,6 +86,19 @@ Model compile_for_run(const Scenario& scenario, const RunOptions& options) {
     return compile(scenario, options.seed.value_or(scenario.seed));
 }
 
+int thread_count(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }
+
+void for_each_block(std::uint64_t paths, int threads,
+                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body) {
+    const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
+    tbb::task_arena arena(thread_count(threads));
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1), [&](const tbb::blocked_range<std::uint64_t>& r) {
+            for (std::uint64_t b = r.begin(); b != r.end(); ++b) body(b * kBlockPaths, std::min(paths, (b + 1) * kBlockPaths));
+        });
+    });
+}
+
 BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
                            std::uint64_t paths, int threads) {
     struct Local {
@@ -96,22 +110,14 @@ BandAccumulator accumulate(const Model& model, double relative_accuracy, const s
     tbb::enumerable_thread_specific<Local> locals([&] {
         return Local{PathWorkspace(model), std::vector<double>(stride), BandAccumulator(model, relative_accuracy, targets)};
     });
-    const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
-    tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1),
-                          [&](const tbb::blocked_range<std::uint64_t>& r) {
-                              Local& local = locals.local();
-                              for (std::uint64_t b = r.begin(); b != r.end(); ++b) {
-                                  const std::uint64_t end = std::min(paths, (b + 1) * kBlockPaths);
-                                  local.acc.begin_block();
-                                  for (std::uint64_t p = b * kBlockPaths; p < end; ++p) {
-                                      simulate_path(model, p, local.workspace, local.values.data());
-                                      local.acc.add_path(local.values.data());
-                                  }
-                                  local.acc.end_block();
-                              }
-                          });
+    for_each_block(paths, threads, [&](std::uint64_t first, std::uint64_t end) {
+        Local& local = locals.local();
+        local.acc.begin_block();
+        for (std::uint64_t p = first; p < end; ++p) {
+            simulate_path(model, p, local.workspace, local.values.data());
+            local.acc.add_path(local.values.data());
+        }
+        local.acc.end_block();
     });
     BandAccumulator total(model, relative_accuracy, targets);
     for (const Local& local : locals) total.merge(local.acc);
@@ -180,7 +186,7 @@ Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc
 Results run(const Scenario& scenario, const RunOptions& options) {
     if (options.paths == 0) throw InputError("--paths must be at least 1");
     const Model model = compile_for_run(scenario, options);
-    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    const int threads = thread_count(options.threads);
     require_memory(estimate_memory_bytes(model, scenario.relative_accuracy, threads),
                    "raise output.relative_accuracy, use fewer threads, or narrow the spreads");
     const std::vector<TargetIndex> targets = target_indices(model, scenario);

@@ -6,6 +6,7 @@
  *  bit-identical for any thread count.
  */
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -70,6 +71,15 @@ struct Results {
 /** The model run would use: the scenario compiled with the seed in force; cell series are
  *  included when output.cells is set or a target names a cell. */
 Model compile_for_run(const Scenario& scenario, const RunOptions& options);
+
+/** The thread count in force: `threads`, or all the machine's cores when 0. */
+int thread_count(int threads);
+
+/** Calls body(first, end) for every block of paths [b kBlockPaths, min(paths, (b+1) kBlockPaths))
+ *  on thread_count(threads) threads; different blocks run concurrently, so body keeps
+ *  per-thread state (e.g. tbb::enumerable_thread_specific) and merges it exactly afterwards. */
+void for_each_block(std::uint64_t paths, int threads,
+                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body);
 
 /** Simulates `paths` paths of `model` on `threads` threads (0: all) into one accumulator. */
 BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
