@@ -121,8 +121,9 @@ BENCHMARK(BM_NaiveNormal);
 // The factor combination of one year: correlated_normals (draws -> member factors -> Z per cell).
 void BM_CorrelatedNormals(benchmark::State& state) {
     const Model& m = model();
-    std::vector<double> draws(m.factor_draws()), factor(m.member_count), z(m.cell_count);
-    marketsim::normals(m.seed, 0, marketsim::purpose::long_run, draws.data(), m.factor_draws());
+    std::vector<double> normals(m.factor_draws());
+    marketsim::normals(m.seed, 0, marketsim::purpose::long_run, normals.data(), m.factor_draws());
+    std::vector<float> draws(normals.begin(), normals.end()), factor(m.member_count), z(m.cell_count);
     for (auto _ : state) {
         marketsim::correlated_normals(m, draws.data(), factor.data(), z.data());
         benchmark::DoNotOptimize(z.data());

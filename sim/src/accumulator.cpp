@@ -1,5 +1,9 @@
 #include "marketsim/accumulator.hpp"
 
+#include "kernels.hpp"
+
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -89,34 +93,84 @@ BandAccumulator::BandAccumulator(std::vector<double> reference, std::uint32_t se
     const std::size_t n = reference_.size();
     sketch_.assign(n, QuantileSketch(relative_accuracy));
     power_.resize(n * 4);
-    block_.assign(n * 4, 0.0);
+    partial_.assign(n * 32, 0.0);
 }
 
-void BandAccumulator::begin_block() noexcept { std::fill(block_.begin(), block_.end(), 0.0); }
+void BandAccumulator::begin_block() noexcept {
+    std::fill(partial_.begin(), partial_.end(), 0.0);
+    block_lane_ = 0;
+}
+
+namespace {
+/** Adds x's power sums about `ref` into partial[k * 8 + j] (the scalar twin of kernels::chunk_stats). */
+inline void add_powers(double* partial, unsigned j, double x, double ref) noexcept {
+    const double d = x - ref, d2 = d * d;
+    partial[j] += d;
+    partial[8 + j] += d2;
+    partial[16 + j] += d2 * d;
+    partial[24 + j] += d2 * d2;
+}
+[[noreturn]] void overflow() {
+    throw std::overflow_error("a simulated value overflowed (growth or spread too large for double)");
+}
+}  // namespace
 
 void BandAccumulator::add_path(const double* values) {
     const std::size_t n = sketch_.size();
+    const unsigned j = block_lane_ % 8;
     for (std::size_t i = 0; i < n; ++i) {
         const double x = values[i];
-        if (!std::isfinite(x))
-            throw std::overflow_error("a simulated value overflowed (growth or spread too large for double)");
+        if (!std::isfinite(x)) overflow();
         sketch_[i].add(x);
-        const double d = x - reference_[i], d2 = d * d;
-        double* b = &block_[i * 4];
-        b[0] += d;
-        b[1] += d2;
-        b[2] += d2 * d;
-        b[3] += d2 * d2;
+        add_powers(&partial_[i * 32], j, x, reference_[i]);
     }
-    for (std::size_t j = 0; j < targets_.size(); ++j) {
-        const TargetIndex& tg = targets_[j];
-        if (values[static_cast<std::size_t>(tg.year) * series_count_ + tg.series] >= tg.value) ++hits_[j];
+    for (std::size_t k = 0; k < targets_.size(); ++k) {
+        const TargetIndex& tg = targets_[k];
+        if (values[static_cast<std::size_t>(tg.year) * series_count_ + tg.series] >= tg.value) ++hits_[k];
     }
+    ++block_lane_;
     ++paths_;
 }
 
+void BandAccumulator::add_values(std::size_t stat, const double* x, std::uint32_t n) {
+    assert(block_lane_ % 8 == 0);
+    if (index_.size() < n) index_.resize(n);
+    double* partial = &partial_[stat * 32];
+    double lo = 0.0, hi = 0.0;
+    if (kernels::chunk_stats(x, n, reference_[stat], sketch_[stat].multiplier(), partial, index_.data(), &lo, &hi)) {
+        sketch_[stat].add_positive(index_.data(), n, lo, hi);
+    } else {
+        for (std::uint32_t q = 0; q < n; ++q) {
+            if (!std::isfinite(x[q])) overflow();
+            sketch_[stat].add(x[q]);
+            add_powers(partial, q % 8, x[q], reference_[stat]);
+        }
+    }
+    for (std::size_t k = 0; k < targets_.size(); ++k) {
+        const TargetIndex& tg = targets_[k];
+        if (static_cast<std::size_t>(tg.year) * series_count_ + tg.series != stat) continue;
+        std::uint64_t hits = 0;
+        for (std::uint32_t q = 0; q < n; ++q) hits += x[q] >= tg.value;
+        hits_[k] += hits;
+    }
+}
+
+void BandAccumulator::add_paths(std::uint32_t n) noexcept {
+    block_lane_ += n;
+    paths_ += n;
+}
+
 void BandAccumulator::end_block() noexcept {
-    for (std::size_t k = 0; k < block_.size(); ++k) power_[k].add(block_[k]);
+    for (std::size_t i = 0; i < sketch_.size(); ++i)
+        for (int k = 0; k < 4; ++k)
+            for (int j = 0; j < 8; ++j) power_[i * 4 + k].add(partial_[i * 32 + k * 8 + j]);
+    std::fill(partial_.begin(), partial_.end(), 0.0);
+    block_lane_ = 0;
+}
+
+bool BandAccumulator::operator==(const BandAccumulator& o) const {
+    return reference_ == o.reference_ && sketch_ == o.sketch_ && power_ == o.power_ && targets_ == o.targets_ &&
+           hits_ == o.hits_ && series_count_ == o.series_count_ && paths_ == o.paths_;
 }
 
 void BandAccumulator::merge(const BandAccumulator& other) {

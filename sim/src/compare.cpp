@@ -82,9 +82,12 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
             for (std::size_t s = 0; s < ns; ++s)
                 delta_reference[k - 1][t * ns + s] = models[k].central[s * t_count + t] - a.central[s * t_count + t];
 
+    // one chunk capacity for all, so that the scenarios' chunks hold the same paths
+    std::uint32_t capacity = 64;
+    for (const Model& m : models) capacity = std::min(capacity, ChunkSampler(m).capacity());
     struct Local {
-        std::vector<PathWorkspace> workspace;
-        std::vector<std::vector<double>> values;
+        std::vector<ChunkSampler> samplers;
+        std::vector<std::vector<double>> values;  ///< per scenario: [t][s][lane] of one chunk
         std::vector<BandAccumulator> own;
         std::vector<BandAccumulator> delta;
         std::vector<std::vector<std::uint64_t>> greater;
@@ -94,15 +97,15 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
     tbb::enumerable_thread_specific<Local> locals([&] {
         Local l;
         for (std::size_t k = 0; k < k_count; ++k) {
-            l.workspace.emplace_back(models[k]);
-            l.values.emplace_back(t_count * models[k].series_count());
+            l.samplers.emplace_back(models[k], capacity);
+            l.values.emplace_back(t_count * models[k].series_count() * capacity);
             l.own.emplace_back(models[k], scenarios[k].relative_accuracy, targets[k]);
             if (k > 0) {
                 l.delta.emplace_back(delta_reference[k - 1], ns, ra);
                 l.greater.emplace_back(t_count * ns, 0);
             }
         }
-        l.diff.resize(t_count * ns);
+        l.diff.resize(capacity);
         return l;
     });
     const std::uint64_t paths = options.paths;
@@ -111,20 +114,33 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         Local& l = locals.local();
         for (auto& acc : l.own) acc.begin_block();
         for (auto& acc : l.delta) acc.begin_block();
-        for (std::uint64_t p = first; p < end; ++p) {
+        for (std::uint64_t p = first; p < end; p += capacity) {
+            const auto lanes = static_cast<std::uint32_t>(std::min<std::uint64_t>(capacity, end - p));
             for (std::size_t k = 0; k < k_count; ++k) {
-                simulate_path(models[k], p, l.workspace[k], l.values[k].data());
-                l.own[k].add_path(l.values[k].data());
+                const std::uint32_t nk = models[k].series_count();
+                l.samplers[k].simulate(p, lanes, [&](int t, const double* series, std::uint32_t n) {
+                    std::copy(series, series + static_cast<std::size_t>(nk) * capacity,
+                              l.values[k].begin() + static_cast<std::ptrdiff_t>(t) * nk * capacity);
+                    for (std::uint32_t s = 0; s < nk; ++s)
+                        l.own[k].add_values(static_cast<std::size_t>(t) * nk + s, series + static_cast<std::size_t>(s) * capacity, n);
+                });
+                l.own[k].add_paths(lanes);
             }
             for (std::size_t k = 1; k < k_count; ++k) {
                 const std::size_t nk = models[k].series_count(), n0 = a.series_count();
                 for (std::size_t t = 0; t < t_count; ++t)
                     for (std::size_t s = 0; s < ns; ++s) {
-                        const double d = l.values[k][t * nk + s] - l.values[0][t * n0 + s];
-                        l.diff[t * ns + s] = d;
-                        l.greater[k - 1][t * ns + s] += d > 0;
+                        const double* vb = l.values[k].data() + (t * nk + s) * capacity;
+                        const double* va = l.values[0].data() + (t * n0 + s) * capacity;
+                        std::uint64_t greater = 0;
+                        for (std::uint32_t i = 0; i < lanes; ++i) {
+                            l.diff[i] = vb[i] - va[i];
+                            greater += l.diff[i] > 0;
+                        }
+                        l.greater[k - 1][t * ns + s] += greater;
+                        l.delta[k - 1].add_values(t * ns + s, l.diff.data(), lanes);
                     }
-                l.delta[k - 1].add_path(l.diff.data());
+                l.delta[k - 1].add_paths(lanes);
             }
         }
         for (auto& acc : l.own) acc.end_block();

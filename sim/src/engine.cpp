@@ -14,6 +14,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "kernels.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/sampler.hpp"
 
@@ -54,7 +55,8 @@ void require_memory(double need_bytes, const std::string& advice) {
 }
 
 double estimate_memory_bytes(const Model& m, double relative_accuracy, int threads) {
-    const double log_gamma = std::log((1 + relative_accuracy) / (1 - relative_accuracy));
+    // buckets per unit of ln x: m / ln 2 = 7 / (10 ln 2 ln gamma) (quantile_sketch.hpp)
+    const double log_gamma = std::log((1 + relative_accuracy) / (1 - relative_accuracy)) * (10 * std::log(2.0) / 7);
     double impacts = 0.0;
     for (const EventModel& e : m.events) impacts += std::fabs(e.impact);
     double buckets = 1.0;  // the base year
@@ -67,7 +69,7 @@ double estimate_memory_bytes(const Model& m, double relative_accuracy, int threa
     }
     const double per_accumulator = 8.0 * 1.5 * buckets * m.series_count()    // counts with growth slack
                                    + 4 * 2 * 8.0 * 70 * m.series_count() * (m.years + 1);  // exact sums
-    const double path_buffers = 8.0 * (7.0 * m.cell_count * (m.years + 1) + m.factor_draws());
+    const double path_buffers = kernels::chunk_bytes(m) + 8.0 * 32 * m.series_count() * (m.years + 1);
     return per_accumulator * (threads + 1) + path_buffers * threads + 8.0 * m.drift.size();
 }
 
@@ -102,21 +104,15 @@ void for_each_block(std::uint64_t paths, int threads,
 BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
                            std::uint64_t paths, int threads) {
     struct Local {
-        PathWorkspace workspace;
-        std::vector<double> values;
+        ChunkSampler sampler;
         BandAccumulator acc;
     };
-    const std::size_t stride = static_cast<std::size_t>(model.years + 1) * model.series_count();
-    tbb::enumerable_thread_specific<Local> locals([&] {
-        return Local{PathWorkspace(model), std::vector<double>(stride), BandAccumulator(model, relative_accuracy, targets)};
-    });
+    tbb::enumerable_thread_specific<Local> locals(
+        [&] { return Local{ChunkSampler(model), BandAccumulator(model, relative_accuracy, targets)}; });
     for_each_block(paths, threads, [&](std::uint64_t first, std::uint64_t end) {
         Local& local = locals.local();
         local.acc.begin_block();
-        for (std::uint64_t p = first; p < end; ++p) {
-            simulate_path(model, p, local.workspace, local.values.data());
-            local.acc.add_path(local.values.data());
-        }
+        local.sampler.accumulate(first, end, local.acc);
         local.acc.end_block();
     });
     BandAccumulator total(model, relative_accuracy, targets);

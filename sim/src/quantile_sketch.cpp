@@ -86,20 +86,55 @@ QuantileSketch::QuantileSketch(double relative_accuracy)
         msg << "relative_accuracy (" << relative_accuracy << ") must be in [1e-12, 0.5)";
         throw std::invalid_argument(msg.str());
     }
-    const double gamma = (1 + alpha_) / (1 - alpha_);
-    log_gamma_ = std::log1p(2 * alpha_ / (1 - alpha_));
-    inv_log_gamma_ = 1 / log_gamma_;
-    value_scale_ = 2 / (gamma + 1);
+    multiplier_ = 7.0 / (10.0 * std::log1p(2 * alpha_ / (1 - alpha_)));
 }
 
 std::int64_t QuantileSketch::index_of(double magnitude) const noexcept {
-    const double y = std::log(magnitude) * inv_log_gamma_;
-    const auto t = static_cast<std::int64_t>(y);  // toward zero; |y| < 745 / log_gamma_ < 4e14
-    return t + (static_cast<double>(t) < y);        // ceil
+    // The same operations, in the same order, as the vectorized insert (kernels.cpp: ChunkStats).
+    int e = 0;
+    const double mant = std::frexp(magnitude, &e);  // magnitude = mant 2^e, 0.5 <= mant < 1
+    const double s = 2 * mant - 1;                  // magnitude = 2^(e-1) (1 + s), exact
+    const double poly = ((kSketchCubicA * s + kSketchCubicB) * s + kSketchCubicC) * s;
+    // |m f| < 1100 m < 4e14 for relative accuracy >= 1e-12: exact as a double and an int64
+    return static_cast<std::int64_t>(std::ceil((static_cast<double>(e - 1) + poly) * multiplier_));
 }
 
+namespace {
+/** x with f(x) = y as (1 + s, e): x = (1 + s) 2^e, e = floor(y), P(s) = y - e, by Newton's
+ *  method (P' >= 26/35 > 0). */
+std::pair<double, int> inverse_mapping(double y) {
+    const double e = std::floor(y), frac = y - e;
+    double s = frac;
+    for (int i = 0; i < 8; ++i) {
+        const double p = ((kSketchCubicA * s + kSketchCubicB) * s + kSketchCubicC) * s;
+        const double dp = (3 * kSketchCubicA * s + 2 * kSketchCubicB) * s + kSketchCubicC;
+        s = std::clamp(s - (p - frac) / dp, 0.0, 1.0);
+    }
+    return {1 + s, static_cast<int>(e)};
+}
+}  // namespace
+
 double QuantileSketch::value_of(std::int64_t index) const noexcept {
-    return std::exp(static_cast<double>(index) * log_gamma_) * value_scale_;
+    // bucket i holds (lo, hi] = (f^-1((i-1)/m), f^-1(i/m)]; 2 lo hi / (lo + hi) is within a of
+    // both ends. Computed relative to lo's power of two, so that hi = 2^1024 cannot overflow it.
+    const auto [lo, e_lo] = inverse_mapping(static_cast<double>(index - 1) / multiplier_);
+    const auto [hi_m, e_hi] = inverse_mapping(static_cast<double>(index) / multiplier_);
+    const double hi = std::ldexp(hi_m, e_hi - e_lo);
+    return std::ldexp(2 * lo * (hi / (lo + hi)), e_lo);
+}
+
+void QuantileSketch::add_positive(const std::int64_t* index, std::size_t n, double min, double max) {
+    if (n == 0) return;
+    // the mapping is monotone: the extremes' buckets bound every index, so one range check serves all
+    positive_.cover(index_of(min), index_of(max));
+    std::uint64_t* counts = positive_.counts.data();
+    const std::int64_t offset = positive_.offset;
+    // the counts of a series-year span tens of kilobytes: ask for all the lines first
+    for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(counts + (index[i] - offset), 1);
+    for (std::size_t i = 0; i < n; ++i) ++counts[index[i] - offset];
+    count_ += n;
+    if (min < min_) min_ = min;
+    if (max > max_) max_ = max;
 }
 
 double QuantileSketch::estimate(std::uint64_t k, double v) const noexcept {
@@ -157,24 +192,27 @@ std::pair<double, double> QuantileSketch::walk(std::uint64_t r0, std::uint64_t r
     std::uint64_t seen = 0;
     double v0 = 0.0;
     bool have0 = false;
-    const auto visit = [&](std::uint64_t c, double v, double& v1) {
+    // value(): the bucket's representative, computed only for the buckets holding r0 and r1
+    const auto visit = [&](std::uint64_t c, const auto& value, double& v1) {
         seen += c;
         if (!have0 && seen > r0) {
-            v0 = v;
+            v0 = value();
             have0 = true;
         }
         if (seen <= r1) return false;
-        v1 = v;
+        v1 = value();
         return true;
     };
     double v1 = 0.0;
     for (std::size_t j = near.counts.size(); j-- > 0;)
         if (const std::uint64_t c = near.counts[j])
-            if (visit(c, near_sign * value_of(near.offset + static_cast<std::int64_t>(j)), v1)) return {v0, v1};
-    if (zeros_ > 0 && visit(zeros_, 0.0, v1)) return {v0, v1};
+            if (visit(c, [&] { return near_sign * value_of(near.offset + static_cast<std::int64_t>(j)); }, v1))
+                return {v0, v1};
+    if (zeros_ > 0 && visit(zeros_, [] { return 0.0; }, v1)) return {v0, v1};
     for (std::size_t j = 0; j < far.counts.size(); ++j)
         if (const std::uint64_t c = far.counts[j])
-            if (visit(c, -near_sign * value_of(far.offset + static_cast<std::int64_t>(j)), v1)) return {v0, v1};
+            if (visit(c, [&] { return -near_sign * value_of(far.offset + static_cast<std::int64_t>(j)); }, v1))
+                return {v0, v1};
     assert(false && "QuantileSketch::walk: rank beyond count");
     return {v0, v1};
 }

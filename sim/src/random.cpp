@@ -4,6 +4,7 @@
 
 #include <Random123/philox.h>
 
+#include "kernels.hpp"
 #include "marketsim/hash.hpp"
 
 namespace marketsim {
@@ -65,16 +66,37 @@ double uniform(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, st
     return uniform_from_words(w[i], w[i + 1]);
 }
 
+float normal_of_word(std::uint32_t w) noexcept {
+    float z = 0.0f;
+    kernels::normals_from_words(&w, &z, 1);
+    return z;
+}
+
+double fast_exp(double x) noexcept {
+    double y = 0.0;
+    kernels::exp(&x, &y, 1);
+    return y;
+}
+
+std::uint64_t uniform_threshold(double p) noexcept {
+    // (m + 0.5) 2^-52 < p  <=>  m < P - 0.5 with P = p 2^52, exact in double for 0 <= p <= 1
+    if (!(p > 0.0)) return 0;
+    if (p >= 1.0) return std::uint64_t{1} << 52;
+    const double x = std::ldexp(p, 52) - 0.5;
+    return x > 0.0 ? static_cast<std::uint64_t>(std::ceil(x)) : 0;
+}
+
 double normal(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, std::uint32_t k) noexcept {
-    return normal_quantile(uniform(seed, path, purpose, k));
+    return normal_of_word(philox(seed, path, purpose, k >> 2)[k & 3u]);
 }
 
 void normals(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, double* out,
              std::uint32_t n) noexcept {
-    for (std::uint32_t b = 0; 2 * b < n; ++b) {
+    for (std::uint32_t b = 0; 4 * b < n; ++b) {
         const auto w = philox(seed, path, purpose, b);
-        out[2 * b] = normal_quantile(uniform_from_words(w[0], w[1]));
-        if (2 * b + 1 < n) out[2 * b + 1] = normal_quantile(uniform_from_words(w[2], w[3]));
+        float z[4];
+        kernels::normals_from_words(w.data(), z, 4);
+        for (std::uint32_t i = 0; i < 4 && 4 * b + i < n; ++i) out[4 * b + i] = z[i];
     }
 }
 

@@ -3,12 +3,44 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels.hpp"
 #include "marketsim/random.hpp"
 
 namespace marketsim {
 
+// ---- ChunkSampler --------------------------------------------------------------------------------
+
+ChunkSampler::ChunkSampler(const Model& model, std::uint32_t capacity)
+    : model_(&model),
+      buffers_(std::make_unique<kernels::ChunkBuffers>(model, capacity ? capacity : kernels::chunk_capacity(model))) {}
+
+ChunkSampler::~ChunkSampler() = default;
+ChunkSampler::ChunkSampler(ChunkSampler&&) noexcept = default;
+
+std::uint32_t ChunkSampler::capacity() const noexcept { return buffers_->capacity; }
+
+void ChunkSampler::run(std::uint64_t first, std::uint32_t lanes,
+                       void (*sink)(void*, int, const double*, std::uint32_t), void* context) {
+    kernels::simulate_chunk(*model_, *buffers_, first, lanes, sink, context);
+}
+
+void ChunkSampler::accumulate(std::uint64_t first, std::uint64_t end, BandAccumulator& acc) {
+    const std::uint32_t cap = capacity(), ns = model_->series_count();
+    for (std::uint64_t p = first; p < end; p += cap) {
+        const auto lanes = static_cast<std::uint32_t>(std::min<std::uint64_t>(cap, end - p));
+        simulate(p, lanes, [&](int t, const double* series, std::uint32_t n) {
+            for (std::uint32_t s = 0; s < ns; ++s)
+                acc.add_values(static_cast<std::size_t>(t) * ns + s, series + static_cast<std::size_t>(s) * cap, n);
+        });
+        acc.add_paths(lanes);
+    }
+}
+
+// ---- simulate_path -------------------------------------------------------------------------------
+
 PathWorkspace::PathWorkspace(const Model& m)
     : draws_(m.factor_draws()),
+      normals_(m.factor_draws()),
       factor_(m.member_count),
       z_(m.cell_count),
       deviation_(m.cell_count),
@@ -16,28 +48,30 @@ PathWorkspace::PathWorkspace(const Model& m)
       value_(m.cell_count),
       shock_(static_cast<std::size_t>(m.cell_count) * m.years) {}
 
-void correlated_normals(const Model& m, const double* draws, double* factor, double* z) noexcept {
+void correlated_normals(const Model& m, const float* draws, float* factor, float* z) noexcept {
     const std::size_t dims = m.dim_size.size();
-    const double* xi = draws + 1;
+    const float* xi = draws + 1;
+    const float* source[kMaxDimensions];
     for (std::size_t d = 0; d < dims; ++d) {
         const std::uint32_t k = m.dim_size[d], off = m.dim_offset[d];
         if (m.root[d].empty()) {
-            std::copy(xi + off, xi + off + k, factor + off);
+            source[d] = xi + off;
             continue;
         }
+        source[d] = factor + off;
         const double* s = m.root[d].data();
         for (std::uint32_t i = 0; i < k; ++i) {
-            double f = 0.0;
-            for (std::uint32_t j = 0; j < k; ++j) f += s[i * k + j] * xi[off + j];
+            float f = 0.0f;
+            for (std::uint32_t j = 0; j < k; ++j) f = f + static_cast<float>(s[i * k + j]) * xi[off + j];
             factor[off + i] = f;
         }
     }
-    const double g = m.load_global * draws[0];
-    const double* e = draws + 1 + m.member_count;
+    const auto lg = static_cast<float>(m.load_global), li = static_cast<float>(m.load_idio);
+    const float* e = draws + 1 + m.member_count;
     for (std::uint32_t c = 0; c < m.cell_count; ++c) {
-        double zc = g + m.load_idio * e[c];
+        float zc = lg * draws[0] + li * e[c];
         const std::uint32_t* member = m.cell_member.data() + c * dims;
-        for (std::size_t d = 0; d < dims; ++d) zc += m.load_dim[d] * factor[m.dim_offset[d] + member[d]];
+        for (std::size_t d = 0; d < dims; ++d) zc = zc + static_cast<float>(m.load_dim[d]) * source[d][member[d]];
         z[c] = zc;
     }
 }
@@ -45,11 +79,16 @@ void correlated_normals(const Model& m, const double* draws, double* factor, dou
 void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double* out) noexcept {
     const std::uint32_t cells = m.cell_count, ns = m.series_count(), nd = m.factor_draws();
     const int n = m.years;
+    const auto draw = [&](std::uint32_t purpose) {
+        normals(m.seed, path, purpose, ws.draws_.data(), nd);
+        std::transform(ws.draws_.begin(), ws.draws_.end(), ws.normals_.begin(), [](double v) { return static_cast<float>(v); });
+        correlated_normals(m, ws.normals_.data(), ws.factor_.data(), ws.z_.data());
+    };
 
-    normals(m.seed, path, purpose::long_run, ws.draws_.data(), nd);
-    correlated_normals(m, ws.draws_.data(), ws.factor_.data(), ws.z_.data());
+    draw(purpose::long_run);
     for (std::uint32_t c = 0; c < cells; ++c) {
-        ws.deviation_[c] = long_run_deviation(m, c, ws.z_[c]);
+        const double z = ws.z_[c];
+        ws.deviation_[c] = m.three_point ? long_run_deviation(m, c, z) : m.sd_long[c] * z;
         ws.log_value_[c] = std::log(m.base_value[c]);
     }
 
@@ -69,14 +108,15 @@ void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double
 
     std::copy(m.base_series.begin(), m.base_series.end(), out);
     for (int t = 1; t <= n; ++t) {
-        normals(m.seed, path, purpose::annual(m.base_year + t), ws.draws_.data(), nd);
-        correlated_normals(m, ws.draws_.data(), ws.factor_.data(), ws.z_.data());
+        draw(purpose::annual(m.base_year + t));
         const double* shock = ws.shock_.data() + static_cast<std::size_t>(t - 1) * cells;
         for (std::uint32_t c = 0; c < cells; ++c) {
-            ws.log_value_[c] += m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + ws.deviation_[c] +
-                                m.sd_annual[c] * ws.z_[c] + shock[c];
-            ws.value_[c] = std::exp(ws.log_value_[c]);
+            double r = m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + ws.deviation_[c];
+            r = r + m.sd_annual[c] * static_cast<double>(ws.z_[c]);
+            if (!m.events.empty()) r = r + shock[c];
+            ws.log_value_[c] = ws.log_value_[c] + r;
         }
+        kernels::exp(ws.log_value_.data(), ws.value_.data(), cells);
         series_values(m, ws.value_.data(), out + static_cast<std::size_t>(t) * ns);
     }
 }

@@ -3,9 +3,10 @@
  *
  *  Merging is exact and order-independent: power sums are kept in ExactSum (a superaccumulator
  *  that adds doubles without rounding), quantile summaries and hit counts are integer counts.
- *  Paths are added a block at a time; within a block, power sums are formed in double in path
- *  order and the block's sums then added exactly, so results depend only on how paths are cut
- *  into blocks (a fixed size), never on which thread ran which block or in what order.
+ *  Paths are added a block at a time; within a block, the k-th path (k = 0, 1, ...) feeds partial
+ *  power sums k mod 8 in double, in path order, and at the block's end the eight partial sums
+ *  are added exactly. Results therefore depend only on how paths are cut into blocks (a fixed
+ *  size), never on which thread ran which block, in what order, or on the SIMD width.
  */
 #include <array>
 #include <cstdint>
@@ -38,6 +39,7 @@ struct TargetIndex {
     std::uint32_t series = 0;
     int year = 0;  ///< t = year - base_year
     double value = 0.0;
+    bool operator==(const TargetIndex&) const = default;
 };
 
 class BandAccumulator {
@@ -52,6 +54,13 @@ public:
     void begin_block() noexcept;
     /** One path's values, laid out as simulate_path writes them (t-major). */
     void add_path(const double* values);
+    /** Statistic `stat` (t * series_count + s) of the next n paths, x[0..n) (structure of arrays,
+     *  as the vectorized sampler produces them). Call it for every statistic, then add_paths(n).
+     *  Precondition: the paths added to this block so far are a multiple of 8. */
+    void add_values(std::size_t stat, const double* x, std::uint32_t n);
+    /** Counts the n paths whose statistics add_values took. */
+    void add_paths(std::uint32_t n) noexcept;
+    /** Adds the block's partial sums exactly. */
     void end_block() noexcept;
     void merge(const BandAccumulator& other);
 
@@ -64,13 +73,16 @@ public:
     double power_sum(std::size_t i, int k) const { return power_[(i * 4) + (k - 1)].value(); }
     const std::vector<TargetIndex>& targets() const noexcept { return targets_; }
     std::uint64_t target_hits(std::size_t j) const { return hits_[j]; }
-    bool operator==(const BandAccumulator& other) const = default;
+    /** Equal statistics (sketches, exact sums, hits, paths, references, targets). */
+    bool operator==(const BandAccumulator& other) const;
 
 private:
     std::vector<double> reference_;   ///< the central path: power sums are taken about it
     std::vector<QuantileSketch> sketch_;
     std::vector<ExactSum> power_;     ///< stats x 4
-    std::vector<double> block_;       ///< stats x 4, in-block double sums
+    std::vector<double> partial_;     ///< stats x 4 powers x 8 interleaved in-block sums
+    std::vector<std::int64_t> index_; ///< bucket indices of one add_values call
+    std::uint32_t block_lane_ = 0;    ///< paths added to the current block
     std::vector<TargetIndex> targets_;
     std::vector<std::uint64_t> hits_;
     std::uint32_t series_count_ = 0;

@@ -6,12 +6,19 @@
  *  index / 2). Nothing carries state from one draw to the next, so the thread count, the
  *  scheduling and the order of evaluation cannot change a result.
  *
- *  Uniforms take 52 bits from two 32-bit words: u = (m + 0.5) 2^-52 with
- *  m = (w0 << 20) | (w1 >> 12), so 2^-53 <= u <= 1 - 2^-53, every u is exact in double, and
- *  complementing the words gives exactly 1 - u.
- *  Normals are Phi^-1(u) by Wichura's algorithm AS 241 (PPND16; relative error about 1e-14 in
- *  double arithmetic): monotone in u, exactly antisymmetric on the uniforms' grid (u -> 1 - u), so normal k of a purpose is the inverse CDF of uniform k.
- *  Normal k of a purpose uses the words 2(k mod 2), 2(k mod 2)+1 of counter index k / 2.
+ *  Normals take one 32-bit word each: normal k of a purpose is normal_of_word of word k mod 4 of
+ *  counter index k / 4 (four normals per Philox call). normal_of_word(w) is the standard normal
+ *  quantile of u = (w + 0.5) 2^-32, computed in single precision from the lower tail
+ *  a = min(u, 1 - u) (so it is exactly antisymmetric: complementing w negates it) with a
+ *  polynomial in sqrt(-ln(4 a (1 - a))); its largest error against the exact quantile is
+ *  kNormalMaxError (tests/kernels_test.cpp measures it). It reaches |z| = 6.23 at the extreme words.
+ *
+ *  Uniforms (the events' firing draws) take 52 bits from two 32-bit words: u = (m + 0.5) 2^-52
+ *  with m = (w0 << 20) | (w1 >> 12), so 2^-53 <= u <= 1 - 2^-53 and every u is exact in double;
+ *  uniform k of a purpose uses the words 2(k mod 2), 2(k mod 2)+1 of counter index k / 2.
+ *
+ *  The vectorized sampler (kernels.hpp) computes these same functions lane by lane with the
+ *  same operations, so the scalar functions here reproduce its draws exactly.
  */
 #include <array>
 #include <cstdint>
@@ -41,16 +48,29 @@ constexpr double uniform_from_words(std::uint32_t w0, std::uint32_t w1) noexcept
     return (static_cast<double>(m) + 0.5) * 0x1p-52;
 }
 
-/** Standard normal quantile Phi^-1(u) for 0 < u < 1 (AS 241). */
+/** Bound on |normal_of_word(w) - Phi^-1((w + 0.5) 2^-32)| / max(1, |Phi^-1|) over all words. */
+inline constexpr double kNormalMaxError = 1e-6;
+
+/** The standard normal of a 32-bit word (see above); single precision. */
+float normal_of_word(std::uint32_t w) noexcept;
+
+/** e^x with relative error below 1e-15: the sampler's exponential, 0 below e^-707.5. */
+double fast_exp(double x) noexcept;
+
+/** The number T of 52-bit draws m with (m + 0.5) 2^-52 < p: uniform < p exactly when m < T. */
+std::uint64_t uniform_threshold(double p) noexcept;
+
+/** Standard normal quantile Phi^-1(u) for 0 < u < 1 in double (Wichura's AS 241, relative error
+ *  about 1e-16): the reference the single-precision transform is measured against. */
 double normal_quantile(double u) noexcept;
 
 /** Uniform k of (seed, path, purpose). */
 double uniform(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, std::uint32_t k) noexcept;
 
-/** Standard normal k of (seed, path, purpose): normal_quantile(uniform(...)). */
+/** Standard normal k of (seed, path, purpose). */
 double normal(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, std::uint32_t k) noexcept;
 
-/** Fills out[0..n) with normals 0..n-1 of (seed, path, purpose); two per Philox call. */
+/** Fills out[0..n) with normals 0..n-1 of (seed, path, purpose); four per Philox call. */
 void normals(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, double* out,
              std::uint32_t n) noexcept;
 

@@ -1,0 +1,626 @@
+// The sampler's kernels, compiled once per SIMD target by Highway's foreach_target and chosen at
+// run time (kernels.hpp). Every lane sees the same IEEE operations on every target: plain Mul and
+// Add (never MulAdd), correctly rounded Sqrt and conversions, integer bit manipulation.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/highway.h>
+
+#include <algorithm>
+#include <bit>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <Random123/philox.h>
+
+#include "kernels.hpp"
+#include "marketsim/error.hpp"
+#include "marketsim/quantile_sketch.hpp"
+#include "marketsim/random.hpp"
+#include "marketsim/simd.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace marketsim::kernels::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// ---- Philox4x32-10 over lanes of paths -----------------------------------------------------------
+
+constexpr std::uint32_t kPhiloxM0 = 0xD2511F53u, kPhiloxM1 = 0xCD9E8D57u;
+constexpr std::uint32_t kPhiloxW0 = 0x9E3779B9u, kPhiloxW1 = 0xBB67AE85u;
+
+#if HWY_TARGET == HWY_SCALAR
+constexpr bool kVectorPhilox = false;
+#else
+constexpr bool kVectorPhilox = true;
+
+/** hi and lo 32 bits of m * x in every lane. */
+template <class D, class V>
+HWY_INLINE void MulHiLo(D d, V x, V m, V& hi, V& lo) {
+    const hn::RepartitionToWide<D> dw;
+    const auto even = hn::MulEven(x, m);
+    const auto odd = hn::MulEven(hn::BitCast(d, hn::ShiftRight<32>(hn::BitCast(dw, x))), m);
+    hi = hn::OddEven(hn::BitCast(d, odd), hn::BitCast(d, hn::ShiftRight<32>(even)));
+    lo = hn::OddEven(hn::BitCast(d, hn::ShiftLeft<32>(odd)), hn::BitCast(d, even));
+}
+
+/** Ten Philox rounds on counters (x0, x1, x2, x3) under key (k0, k1), as Random123's philox4x32;
+ *  on K independent groups of vectors at once, so that their dependency chains interleave. */
+template <std::size_t K, class D, class V>
+HWY_INLINE void Philox(D d, V (&x)[K][4], std::uint32_t k0, std::uint32_t k1) {
+    const V m0 = hn::Set(d, kPhiloxM0), m1 = hn::Set(d, kPhiloxM1);
+    for (int round = 0; round < 10; ++round) {
+        const V key0 = hn::Set(d, k0), key1 = hn::Set(d, k1);
+        for (std::size_t g = 0; g < K; ++g) {
+            V hi0, lo0, hi1, lo1;
+            MulHiLo(d, x[g][0], m0, hi0, lo0);
+            MulHiLo(d, x[g][2], m1, hi1, lo1);
+            const V y0 = hn::Xor(hn::Xor(hi1, x[g][1]), key0);
+            const V y2 = hn::Xor(hn::Xor(hi0, x[g][3]), key1);
+            x[g][0] = y0;
+            x[g][1] = lo1;
+            x[g][2] = y2;
+            x[g][3] = lo0;
+        }
+        k0 += kPhiloxW0;
+        k1 += kPhiloxW1;
+    }
+}
+#endif
+
+/** Counter words (path low, path high) of lanes first + i .. first + i + N - 1. */
+template <class D>
+HWY_INLINE void PathWords(D d, std::uint64_t first, std::size_t i, hn::Vec<D>& lo, hn::Vec<D>& hi) {
+    const std::uint64_t base = first + i;
+    const auto base_lo = hn::Set(d, static_cast<std::uint32_t>(base));
+    lo = hn::Add(base_lo, hn::Iota(d, 0));
+    // a carry into the high word where the low word wrapped around within the vector
+    const hn::RebindToSigned<D> di;
+    const auto flip = hn::Set(d, 0x80000000u);  // unsigned order through a signed comparison
+    const auto carry = hn::BitCast(d, hn::VecFromMask(di, hn::Lt(hn::BitCast(di, hn::Xor(lo, flip)),
+                                                                 hn::BitCast(di, hn::Xor(base_lo, flip)))));
+    hi = hn::Sub(hn::Set(d, static_cast<std::uint32_t>(base >> 32)), carry);  // carry lanes are all ones: -(-1)
+}
+
+/** Philox words of paths first .. first + n - 1 (n rounded up to whole vectors: out has room). */
+template <class Out>
+HWY_INLINE void PhiloxLanes(std::uint64_t seed, std::uint64_t first, std::size_t n, std::uint32_t purpose,
+                            std::uint32_t index, Out&& out) {
+    const auto k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+#if HWY_TARGET == HWY_SCALAR
+    using G = r123::Philox4x32;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t path = first + i;
+        const G::ctr_type r = G()({{static_cast<std::uint32_t>(path), static_cast<std::uint32_t>(path >> 32), purpose, index}},
+                                  {{k0, k1}});
+        const hn::ScalableTag<std::uint32_t> d;
+        out(i, hn::Set(d, r[0]), hn::Set(d, r[1]), hn::Set(d, r[2]), hn::Set(d, r[3]));
+    }
+#else
+    const hn::ScalableTag<std::uint32_t> d;
+    using V = hn::Vec<decltype(d)>;
+    const std::size_t lanes = hn::Lanes(d);
+    std::size_t i = 0;
+    for (; i + 2 * lanes <= n; i += 2 * lanes) {  // two vectors of paths at a time
+        V x[2][4];
+        for (std::size_t g = 0; g < 2; ++g) {
+            PathWords(d, first, i + g * lanes, x[g][0], x[g][1]);
+            x[g][2] = hn::Set(d, purpose);
+            x[g][3] = hn::Set(d, index);
+        }
+        Philox(d, x, k0, k1);
+        for (std::size_t g = 0; g < 2; ++g) out(i + g * lanes, x[g][0], x[g][1], x[g][2], x[g][3]);
+    }
+    for (; i < n; i += lanes) {
+        V x[1][4];
+        PathWords(d, first, i, x[0][0], x[0][1]);
+        x[0][2] = hn::Set(d, purpose);
+        x[0][3] = hn::Set(d, index);
+        Philox(d, x, k0, k1);
+        out(i, x[0][0], x[0][1], x[0][2], x[0][3]);
+    }
+#endif
+}
+
+void PhiloxWords(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::uint32_t purpose, std::uint32_t index,
+                 std::uint32_t* out, std::size_t stride) {
+    const hn::ScalableTag<std::uint32_t> d;
+    const std::size_t lanes = hn::Lanes(d);
+    HWY_ALIGN std::uint32_t tmp[4 * HWY_LANES(std::uint32_t)];
+    PhiloxLanes(seed, first, n, purpose, index, [&](std::size_t i, auto x0, auto x1, auto x2, auto x3) {
+        hn::Store(x0, d, tmp);
+        hn::Store(x1, d, tmp + lanes);
+        hn::Store(x2, d, tmp + 2 * lanes);
+        hn::Store(x3, d, tmp + 3 * lanes);
+        const std::size_t m = std::min<std::size_t>(lanes, n - i);
+        for (int w = 0; w < 4; ++w) std::memcpy(out + w * stride + i, tmp + w * lanes, m * sizeof(std::uint32_t));
+    });
+}
+
+// ---- uniform-to-normal in float ------------------------------------------------------------------
+
+#include "normal_coefficients.inc"
+
+/** sum_k c[k] x^k (k = 0..N-1) by Estrin's scheme: pairs c[2i] + c[2i+1] x, then pairs of those
+ *  with x^2, x^4, ...: a short dependency chain. The coefficients are float bit patterns. */
+template <std::size_t N, class DF, class VF>
+HWY_INLINE VF Estrin(DF df, VF x, const std::uint32_t (&bits)[N]) {
+    VF terms[N];
+    std::size_t n = N;
+    for (std::size_t k = 0; k < N; ++k) terms[k] = hn::Set(df, std::bit_cast<float>(bits[k]));
+    VF power = x;
+    while (n > 1) {
+        const std::size_t half = (n + 1) / 2;
+        for (std::size_t k = 0; k < n / 2; ++k) terms[k] = hn::Add(terms[2 * k], hn::Mul(terms[2 * k + 1], power));
+        if (n % 2) terms[n / 2] = terms[n - 1];
+        n = half;
+        if (n > 1) power = hn::Mul(power, power);
+    }
+    return terms[0];
+}
+
+/** Natural logarithm of a normal float p > 0: p = 2^e m, m in [sqrt(1/2), sqrt(2)), f = m - 1,
+ *  ln p = e ln 2 + f + f^2 R(f) (normal_coefficients.inc). */
+template <class DF, class VF>
+HWY_INLINE VF LogF(DF df, VF p) {
+    const hn::RebindToSigned<DF> di;
+    const auto bits = hn::BitCast(di, p);
+    const auto e = hn::ShiftRight<23>(hn::Sub(bits, hn::Set(di, kLogShift)));  // arithmetic shift
+    const VF f = hn::Sub(hn::BitCast(df, hn::Sub(bits, hn::ShiftLeft<23>(e))), hn::Set(df, 1.0f));
+    const VF l = hn::Add(f, hn::Mul(hn::Mul(f, f), Estrin(df, f, kLogCoefficientBits)));
+    return hn::Add(hn::Mul(hn::ConvertTo(df, e), hn::Set(df, std::bit_cast<float>(kLn2Bits))), l);
+}
+
+/** The standard normal of each 32-bit word (random.hpp: normal_of_word): the quantile of the
+ *  lower tail a = min(u, 1 - u) of u = (w + 0.5) 2^-32, negated below the median. */
+template <class DU, class VU>
+HWY_INLINE hn::Vec<hn::Rebind<float, DU>> NormalOfWord(DU du, VU w) {
+    const hn::Rebind<float, DU> df;
+    const hn::RebindToSigned<DU> di;
+    const auto sw = hn::BitCast(di, w);
+    const auto mask = hn::ShiftRight<31>(sw);          // all ones when u >= 1/2
+    const auto a_int = hn::Xor(sw, mask);              // min(w, ~w): 0 .. 2^31 - 1
+    const auto a = hn::Add(hn::Mul(hn::ConvertTo(df, a_int), hn::Set(df, 0x1p-32f)), hn::Set(df, 0x1p-33f));
+    const auto one = hn::Set(df, 1.0f);
+    const auto p = hn::Mul(hn::Mul(hn::Set(df, 4.0f), a), hn::Sub(one, a));
+    const auto y = hn::Sub(hn::Sqrt(hn::Sub(hn::Set(df, 2.0f), LogF(df, p))), hn::Set(df, kNormalShift));
+    const auto t = hn::Mul(hn::Sub(one, hn::Add(a, a)), Estrin(df, y, kNormalCoefficientBits));
+    // negative below the median: set the sign bit where mask is 0
+    const auto sign = hn::AndNot(hn::BitCast(du, mask), hn::Set(du, 0x80000000u));
+    return hn::BitCast(df, hn::Or(hn::BitCast(du, t), sign));
+}
+
+void NormalsFromWords(const std::uint32_t* w, float* z, std::size_t n) {
+    const hn::ScalableTag<std::uint32_t> du;
+    const hn::Rebind<float, decltype(du)> df;
+    const std::size_t lanes = hn::Lanes(du);
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes) hn::StoreU(NormalOfWord(du, hn::LoadU(du, w + i)), df, z + i);
+    if (i < n) {
+        HWY_ALIGN std::uint32_t in[HWY_LANES(std::uint32_t)] = {};
+        HWY_ALIGN float out[HWY_LANES(std::uint32_t)];
+        std::memcpy(in, w + i, (n - i) * sizeof(std::uint32_t));
+        hn::Store(NormalOfWord(du, hn::Load(du, in)), df, out);
+        std::memcpy(z + i, out, (n - i) * sizeof(float));
+    }
+}
+
+// ---- e^x in double -------------------------------------------------------------------------------
+
+/** e^x: Cody-Waite reduction x = k ln2 + r, |r| <= ln2 / 2, Taylor polynomial of degree 13
+ *  (truncation error below 2e-16), scaling by 2^(k-1) * 2. Relative error below 1e-15 (kernels_test). 0 below kExpMin, +inf above
+ *  the largest finite result. */
+constexpr double kExpMin = -707.5, kExpMax = 709.782712893384;
+
+template <class D, class V>
+HWY_INLINE V ExpD(D d, V x) {
+    const hn::RebindToUnsigned<D> du;
+    const V xc = hn::Min(hn::Max(x, hn::Set(d, kExpMin)), hn::Set(d, kExpMax));
+    const V shifter = hn::Set(d, 0x1.8p52);
+    const V kd = hn::Add(hn::Mul(xc, hn::Set(d, 1.4426950408889634)), shifter);  // round to nearest
+    const V k = hn::Sub(kd, shifter);
+    const V r = hn::Sub(hn::Sub(xc, hn::Mul(k, hn::Set(d, 0x1.62e42fee00000p-1))), hn::Mul(k, hn::Set(d, 0x1.a39ef35793c76p-33)));
+    // Taylor coefficients 1/j!, j = 0..13, summed by Estrin's scheme (short dependency chains)
+    const auto c = [&](int j) {
+        static constexpr double kInvFactorial[] = {1.0,          1.0,           1.0 / 2,        1.0 / 6,
+                                                   1.0 / 24,     1.0 / 120,     1.0 / 720,      1.0 / 5040,
+                                                   1.0 / 40320,  1.0 / 362880,  1.0 / 3628800,  1.0 / 39916800,
+                                                   1.0 / 479001600, 1.0 / 6227020800.0};
+        return hn::Set(d, kInvFactorial[j]);
+    };
+    const V r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2), r8 = hn::Mul(r4, r4);
+    const V q0 = hn::Add(c(0), hn::Mul(c(1), r)), q1 = hn::Add(c(2), hn::Mul(c(3), r));
+    const V q2 = hn::Add(c(4), hn::Mul(c(5), r)), q3 = hn::Add(c(6), hn::Mul(c(7), r));
+    const V q4 = hn::Add(c(8), hn::Mul(c(9), r)), q5 = hn::Add(c(10), hn::Mul(c(11), r));
+    const V q6 = hn::Add(c(12), hn::Mul(c(13), r));
+    const V s0 = hn::Add(q0, hn::Mul(q1, r2)), s1 = hn::Add(q2, hn::Mul(q3, r2)), s2 = hn::Add(q4, hn::Mul(q5, r2));
+    const V u0 = hn::Add(s0, hn::Mul(s1, r4)), u1 = hn::Add(s2, hn::Mul(q6, r4));
+    const V poly = hn::Add(u0, hn::Mul(u1, r8));
+    // 2^(k-1): the low bits of kd hold 2^51 + k; adding 1022 and shifting leaves (k + 1022) << 52
+    const auto scale = hn::BitCast(d, hn::ShiftLeft<52>(hn::Add(hn::BitCast(du, kd), hn::Set(du, 1022))));
+    V y = hn::Mul(hn::Mul(poly, scale), hn::Set(d, 2.0));
+    y = hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, kExpMin)), y);
+    y = hn::IfThenElse(hn::Gt(x, hn::Set(d, kExpMax)), hn::Set(d, std::numeric_limits<double>::infinity()), y);
+    return hn::IfThenElse(hn::IsNaN(x), x, y);
+}
+
+void ExpArray(const double* x, double* y, std::size_t n) {
+    const hn::ScalableTag<double> d;
+    const std::size_t lanes = hn::Lanes(d);
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes) hn::StoreU(ExpD(d, hn::LoadU(d, x + i)), d, y + i);
+    if (i < n) {
+        HWY_ALIGN double buf[HWY_LANES(double)] = {};
+        std::memcpy(buf, x + i, (n - i) * sizeof(double));
+        hn::Store(ExpD(d, hn::Load(d, buf)), d, buf);
+        std::memcpy(y + i, buf, (n - i) * sizeof(double));
+    }
+}
+
+// ---- statistics of one series-year over a chunk ----------------------------------------------------
+
+bool ChunkStats(const double* x, std::uint32_t n, double reference, double multiplier, double* partial,
+                std::int64_t* index, double* min_out, double* max_out) {
+    const hn::ScalableTag<double> d;
+    const hn::RebindToUnsigned<decltype(d)> du;
+    const hn::RebindToSigned<decltype(d)> di;
+    const std::size_t lanes = hn::Lanes(d);
+    using V = hn::Vec<decltype(d)>;
+
+    // screen: positive normal finite values only (NaN fails both comparisons)
+    V lo = hn::Set(d, std::numeric_limits<double>::infinity()), hi = hn::Neg(lo);
+    auto bad = hn::FirstN(d, 0);
+    std::uint32_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        const V v = hn::LoadU(d, x + i);
+        bad = hn::Or(bad, hn::Not(hn::And(hn::Ge(v, hn::Set(d, std::numeric_limits<double>::min())),
+                                          hn::Le(v, hn::Set(d, std::numeric_limits<double>::max())))));
+        lo = hn::Min(lo, v);
+        hi = hn::Max(hi, v);
+    }
+    double vmin = hn::GetLane(hn::MinOfLanes(d, lo)), vmax = hn::GetLane(hn::MaxOfLanes(d, hi));
+    if (!hn::AllFalse(d, bad)) return false;
+    for (; i < n; ++i) {
+        if (!(x[i] >= std::numeric_limits<double>::min() && x[i] <= std::numeric_limits<double>::max())) return false;
+        vmin = std::min(vmin, x[i]);
+        vmax = std::max(vmax, x[i]);
+    }
+    *min_out = vmin;
+    *max_out = vmax;
+
+    // power sums: lane j of every group of 8 feeds partial sums j, in lane order
+    const V ref = hn::Set(d, reference);
+    std::uint32_t g = 0;
+    for (; g + 8 <= n; g += 8) {
+        for (std::size_t j = 0; j < 8; j += lanes) {
+            const V dv = hn::Sub(hn::LoadU(d, x + g + j), ref), d2 = hn::Mul(dv, dv);
+            double* p = partial + j;
+            hn::StoreU(hn::Add(hn::LoadU(d, p), dv), d, p);
+            hn::StoreU(hn::Add(hn::LoadU(d, p + 8), d2), d, p + 8);
+            hn::StoreU(hn::Add(hn::LoadU(d, p + 16), hn::Mul(d2, dv)), d, p + 16);
+            hn::StoreU(hn::Add(hn::LoadU(d, p + 24), hn::Mul(d2, d2)), d, p + 24);
+        }
+    }
+    for (std::uint32_t j = 0; g + j < n; ++j) {
+        const double dv = x[g + j] - reference, d2 = dv * dv;
+        partial[j] += dv;
+        partial[8 + j] += d2;
+        partial[16 + j] += d2 * dv;
+        partial[24 + j] += d2 * d2;
+    }
+
+    // bucket index ceil(m (e + P(s))) of x = 2^e (1 + s), as QuantileSketch::index_of
+    const V mult = hn::Set(d, multiplier), one = hn::Set(d, 1.0);
+    const V two52 = hn::Set(d, 0x1p52), magic = hn::Set(d, 0x1.8p52);
+    const auto exp_mask = hn::Set(du, 0x000fffffffffffffull), one_bits = hn::Set(du, 0x3ff0000000000000ull);
+    const V bias = hn::Set(d, 0x1p52 + 1023.0);
+    const V ca = hn::Set(d, kSketchCubicA), cb = hn::Set(d, kSketchCubicB), cc = hn::Set(d, kSketchCubicC);
+    const auto magic_bits = hn::BitCast(di, magic);
+    i = 0;
+    const auto index_of = [&](V v) {
+        const auto bits = hn::BitCast(du, v);
+        const V e = hn::Sub(hn::BitCast(d, hn::Or(hn::ShiftRight<52>(bits), hn::BitCast(du, two52))), bias);
+        const V s = hn::Sub(hn::BitCast(d, hn::Or(hn::And(bits, exp_mask), one_bits)), one);
+        const V poly = hn::Mul(hn::Add(hn::Mul(hn::Add(hn::Mul(ca, s), cb), s), cc), s);
+        const V y = hn::Ceil(hn::Mul(hn::Add(e, poly), mult));
+        return hn::Sub(hn::BitCast(di, hn::Add(y, magic)), magic_bits);
+    };
+    for (; i + lanes <= n; i += lanes) hn::StoreU(index_of(hn::LoadU(d, x + i)), di, index + i);
+    if (i < n) {
+        HWY_ALIGN double buf[HWY_LANES(double)];
+        HWY_ALIGN std::int64_t out[HWY_LANES(double)];
+        for (std::size_t j = 0; j < lanes; ++j) buf[j] = i + j < n ? x[i + j] : 1.0;
+        hn::Store(index_of(hn::Load(d, buf)), di, out);
+        std::memcpy(index + i, out, (n - i) * sizeof(std::int64_t));
+    }
+    return true;
+}
+
+// ---- one chunk of paths --------------------------------------------------------------------------
+
+/** normals[k * C + lane] for draws k < count of (seed, path, purpose), every lane of the chunk. */
+HWY_INLINE void ChunkNormals(const Model& m, ChunkBuffers& b, std::uint64_t first, std::uint32_t purpose) {
+    const std::uint32_t count = m.factor_draws(), cap = b.capacity;
+    const hn::ScalableTag<std::uint32_t> du;
+    const hn::Rebind<float, decltype(du)> df;
+    float* out = b.normals.get();
+    for (std::uint32_t j = 0; 4 * j < count; ++j) {
+        const std::uint32_t k = 4 * j;
+        PhiloxLanes(m.seed, first, cap, purpose, j, [&](std::size_t i, auto x0, auto x1, auto x2, auto x3) {
+            hn::Store(NormalOfWord(du, x0), df, out + k * cap + i);
+            if (k + 1 < count) hn::Store(NormalOfWord(du, x1), df, out + (k + 1) * cap + i);
+            if (k + 2 < count) hn::Store(NormalOfWord(du, x2), df, out + (k + 2) * cap + i);
+            if (k + 3 < count) hn::Store(NormalOfWord(du, x3), df, out + (k + 3) * cap + i);
+        });
+    }
+}
+
+/** Z_c of every cell and lane from the chunk's normals (sampler.hpp: correlated_normals). */
+HWY_INLINE void ChunkCombine(const Model& m, ChunkBuffers& b) {
+    const hn::ScalableTag<float> df;
+    const std::size_t lanes = hn::Lanes(df), cap = b.capacity, dims = m.dim_size.size();
+    const float* draws = b.normals.get();
+    const float* xi = draws + cap;  // draw 1 + member
+    float* factor = b.factor.get();
+    const float* root = b.root.data();
+    const float* source[kMaxDimensions];  // F_d's rows: xi itself, or S_d xi_d
+    for (std::size_t d = 0; d < dims; ++d) {
+        const std::uint32_t k = m.dim_size[d], off = m.dim_offset[d];
+        if (m.root[d].empty()) {
+            source[d] = xi + off * cap;
+            continue;
+        }
+        source[d] = factor + off * cap;
+        for (std::uint32_t r = 0; r < k; ++r) {
+            for (std::size_t i = 0; i < cap; i += lanes) {
+                auto f = hn::Zero(df);
+                for (std::uint32_t c = 0; c < k; ++c)
+                    f = hn::Add(f, hn::Mul(hn::Set(df, root[r * k + c]), hn::Load(df, xi + (off + c) * cap + i)));
+                hn::Store(f, df, factor + (off + r) * cap + i);
+            }
+        }
+        root += static_cast<std::size_t>(k) * k;
+    }
+    const auto lg = hn::Set(df, static_cast<float>(m.load_global)), li = hn::Set(df, static_cast<float>(m.load_idio));
+    float ld[kMaxDimensions];
+    for (std::size_t d = 0; d < dims; ++d) ld[d] = static_cast<float>(m.load_dim[d]);
+    const float* e = draws + (1 + m.member_count) * cap;
+    for (std::uint32_t c = 0; c < m.cell_count; ++c) {
+        const std::uint32_t* member = m.cell_member.data() + c * dims;
+        for (std::size_t i = 0; i < cap; i += lanes) {
+            auto z = hn::Add(hn::Mul(lg, hn::Load(df, draws + i)), hn::Mul(li, hn::Load(df, e + c * cap + i)));
+            for (std::size_t d = 0; d < dims; ++d)
+                z = hn::Add(z, hn::Mul(hn::Set(df, ld[d]), hn::Load(df, source[d] + member[d] * cap + i)));
+            hn::Store(z, df, b.z.get() + c * cap + i);
+        }
+    }
+}
+
+void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::uint32_t lanes_valid, YearSink sink,
+                   void* context) {
+    const hn::ScalableTag<double> d;
+    const hn::Rebind<float, decltype(d)> dhalf;
+    const std::size_t dl = hn::Lanes(d), cap = b.capacity;
+    const std::uint32_t cells = m.cell_count, ns = m.series_count();
+    const int n = m.years;
+    const std::size_t dims = m.dim_size.size();
+
+    // persistent deviations D_c
+    ChunkNormals(m, b, first, purpose::long_run);
+    ChunkCombine(m, b);
+    for (std::uint32_t c = 0; c < cells; ++c) {
+        double* dev = b.deviation.get() + c * cap;
+        const float* z = b.z.get() + c * cap;
+        if (m.three_point) {
+            for (std::size_t i = 0; i < cap; ++i) dev[i] = long_run_deviation(m, c, static_cast<double>(z[i]));
+        } else {
+            const auto sl = hn::Set(d, m.sd_long[c]);
+            for (std::size_t i = 0; i < cap; i += dl) hn::Store(hn::Mul(sl, hn::PromoteTo(d, hn::Load(dhalf, z + i))), d, dev + i);
+        }
+        std::fill(b.log_value.get() + c * cap, b.log_value.get() + (c + 1) * cap, b.log_base[c]);
+    }
+
+    // events: active[e][t][lane] for years t = 1..n
+    const std::size_t t_count = static_cast<std::size_t>(n) + 1;
+    if (!m.events.empty()) {
+        std::fill(b.active.get(), b.active.get() + m.events.size() * t_count * cap, 0.0);
+        HWY_ALIGN std::uint32_t words[4 * 64];
+        for (std::size_t ev = 0; ev < m.events.size(); ++ev) {
+            const EventModel& e = m.events[ev];
+            double* act = b.active.get() + ev * t_count * cap;
+            for (int f = e.first_fire; f <= e.last_fire; ++f) {
+                const auto year = static_cast<std::uint32_t>(m.base_year + f);
+                const unsigned w = 2 * (year & 1u);
+                for (std::size_t i0 = 0; i0 < cap; i0 += 64) {
+                    const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(64, cap - i0));
+                    PhiloxWords(m.seed, first + i0, count, e.purpose, year >> 1, words, 64);
+                    const int to = std::min(f + e.duration - 1, n);
+                    for (std::uint32_t i = 0; i < count; ++i) {
+                        const std::uint64_t bits = (static_cast<std::uint64_t>(words[w * 64 + i]) << 20) | (words[(w + 1) * 64 + i] >> 12);
+                        if (bits < b.fire_below[ev])
+                            for (int t = f; t <= to; ++t) act[t * cap + i0 + i] = 1.0;
+                    }
+                }
+            }
+        }
+    }
+
+    // the base year: every series exactly as the model states it
+    for (std::uint32_t s = 0; s < ns; ++s) std::fill(b.series.get() + s * cap, b.series.get() + (s + 1) * cap, m.base_series[s]);
+    sink(context, 0, b.series.get(), lanes_valid);
+
+    for (int t = 1; t <= n; ++t) {
+        ChunkNormals(m, b, first, purpose::annual(m.base_year + t));
+        ChunkCombine(m, b);
+        if (!m.events.empty()) {
+            std::fill(b.shock.get(), b.shock.get() + cells * cap, 0.0);
+            for (std::size_t ev = 0; ev < m.events.size(); ++ev) {
+                const EventModel& e = m.events[ev];
+                const double* act = b.active.get() + (ev * t_count + t) * cap;
+                const auto impact = hn::Set(d, e.impact), half = hn::Set(d, 0.5);
+                for (std::uint32_t c : e.cells) {
+                    double* sh = b.shock.get() + c * cap;
+                    for (std::size_t i = 0; i < cap; i += dl)
+                        hn::Store(hn::Add(hn::Load(d, sh + i), hn::IfThenElseZero(hn::Gt(hn::Load(d, act + i), half), impact)), d, sh + i);
+                }
+            }
+        }
+        for (std::uint32_t c = 0; c < cells; ++c) {
+            const auto drift = hn::Set(d, m.drift[static_cast<std::size_t>(c) * n + (t - 1)]);
+            const auto sa = hn::Set(d, m.sd_annual[c]);
+            const float* z = b.z.get() + c * cap;
+            const double* dev = b.deviation.get() + c * cap;
+            const double* sh = b.shock.get() + c * cap;
+            double* lv = b.log_value.get() + c * cap;
+            double* val = b.value.get() + c * cap;
+            for (std::size_t i = 0; i < cap; i += dl) {
+                auto r = hn::Add(hn::Add(drift, hn::Load(d, dev + i)), hn::Mul(sa, hn::PromoteTo(d, hn::Load(dhalf, z + i))));
+                if (!m.events.empty()) r = hn::Add(r, hn::Load(d, sh + i));
+                const auto l = hn::Add(hn::Load(d, lv + i), r);
+                hn::Store(l, d, lv + i);
+                hn::Store(ExpD(d, l), d, val + i);
+            }
+        }
+        // series: total, members, cells; each a sum over cells in cell order
+        double* series = b.series.get();
+        std::fill(series, series + static_cast<std::size_t>(m.cell_series_begin) * cap, 0.0);
+        for (std::uint32_t c = 0; c < cells; ++c) {
+            const double* val = b.value.get() + c * cap;
+            const std::uint32_t* member = m.cell_member.data() + c * dims;
+            double* targets[1 + kMaxDimensions];
+            targets[0] = series;
+            for (std::size_t k = 0; k < dims; ++k)
+                targets[1 + k] = series + (m.member_series_begin + m.dim_offset[k] + member[k]) * cap;
+            for (std::size_t i = 0; i < cap; i += dl) {
+                const auto v = hn::Load(d, val + i);
+                for (std::size_t k = 0; k <= dims; ++k) hn::Store(hn::Add(hn::Load(d, targets[k] + i), v), d, targets[k] + i);
+            }
+        }
+        if (m.cell_series_begin < ns)
+            std::copy(b.value.get(), b.value.get() + cells * cap, series + static_cast<std::size_t>(m.cell_series_begin) * cap);
+        sink(context, t, series, lanes_valid);
+    }
+}
+
+const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+
+}  // namespace marketsim::kernels::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace marketsim::kernels {
+
+HWY_EXPORT(PhiloxWords);
+HWY_EXPORT(NormalsFromWords);
+HWY_EXPORT(ExpArray);
+HWY_EXPORT(ChunkStats);
+HWY_EXPORT(SimulateChunk);
+HWY_EXPORT(TargetName);
+
+void philox_words(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::uint32_t purpose,
+                  std::uint32_t index, std::uint32_t* out, std::size_t stride) {
+    HWY_DYNAMIC_DISPATCH(PhiloxWords)(seed, first, n, purpose, index, out, stride);
+}
+
+void normals_from_words(const std::uint32_t* w, float* z, std::size_t n) {
+    HWY_DYNAMIC_DISPATCH(NormalsFromWords)(w, z, n);
+}
+
+void exp(const double* x, double* y, std::size_t n) { HWY_DYNAMIC_DISPATCH(ExpArray)(x, y, n); }
+
+bool chunk_stats(const double* x, std::uint32_t n, double reference, double multiplier, double* partial,
+                 std::int64_t* index, double* min, double* max) {
+    return HWY_DYNAMIC_DISPATCH(ChunkStats)(x, n, reference, multiplier, partial, index, min, max);
+}
+
+void simulate_chunk(const Model& model, ChunkBuffers& buffers, std::uint64_t first, std::uint32_t lanes,
+                    YearSink sink, void* context) {
+    HWY_DYNAMIC_DISPATCH(SimulateChunk)(model, buffers, first, lanes, sink, context);
+}
+
+const char* target_name() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+
+namespace {
+std::size_t per_path_bytes(const Model& m) {
+    return 4 * (m.factor_draws() + m.member_count + m.cell_count) + 8 * 4 * m.cell_count +
+           8 * m.events.size() * (m.years + 1) + 8 * m.series_count();
+}
+template <class T>
+hwy::AlignedFreeUniquePtr<T[]> zeroed(std::size_t n) {
+    auto p = hwy::AllocateAligned<T>(std::max<std::size_t>(n, 1));
+    std::fill(p.get(), p.get() + std::max<std::size_t>(n, 1), T{});
+    return p;
+}
+}  // namespace
+
+std::uint32_t chunk_capacity(const Model& m) {
+    const std::size_t per_path = per_path_bytes(m);
+    std::uint32_t cap = 64;
+    while (cap > 16 && cap * per_path > (1u << 20)) cap /= 2;
+    return cap;
+}
+
+double chunk_bytes(const Model& m) { return static_cast<double>(chunk_capacity(m)) * per_path_bytes(m); }
+
+ChunkBuffers::ChunkBuffers(const Model& m, std::uint32_t cap)
+    : capacity(cap),
+      normals(zeroed<float>(std::size_t{m.factor_draws()} * cap)),
+      factor(zeroed<float>(std::size_t{m.member_count} * cap)),
+      z(zeroed<float>(std::size_t{m.cell_count} * cap)),
+      deviation(zeroed<double>(std::size_t{m.cell_count} * cap)),
+      log_value(zeroed<double>(std::size_t{m.cell_count} * cap)),
+      value(zeroed<double>(std::size_t{m.cell_count} * cap)),
+      shock(zeroed<double>(std::size_t{m.cell_count} * cap)),
+      active(zeroed<double>(m.events.size() * (m.years + 1) * cap)),
+      series(zeroed<double>(std::size_t{m.series_count()} * cap)) {
+    for (const auto& r : m.root)
+        for (double v : r) root.push_back(static_cast<float>(v));
+    for (double v : m.base_value) log_base.push_back(std::log(v));
+    for (const EventModel& e : m.events) fire_below.push_back(uniform_threshold(e.probability));
+}
+
+}  // namespace marketsim::kernels
+
+namespace marketsim::simd {
+namespace {
+std::string lower(const char* name) {
+    std::string s(name);
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+}  // namespace
+
+std::string target() { return lower(kernels::target_name()); }
+
+std::vector<std::string> available() {
+    hwy::DisableTargets(0);
+    std::vector<std::string> out;
+    for (const std::int64_t t : hwy::SupportedAndGeneratedTargets()) out.push_back(lower(hwy::TargetName(t)));
+    return out;
+}
+
+void pin(const std::string& name) {
+    hwy::DisableTargets(0);
+    if (name == "best") return;
+    std::string names;
+    for (const std::int64_t t : hwy::SupportedAndGeneratedTargets()) {
+        if (lower(hwy::TargetName(t)) == name) {
+            hwy::DisableTargets(~t);
+            return;
+        }
+        names += (names.empty() ? "" : ", ") + lower(hwy::TargetName(t));
+    }
+    throw InputError("SIMD target '" + name + "' is not available on this CPU; choose best, " + names);
+}
+
+void pin_from_environment() {
+    if (const char* name = std::getenv("MARKETSIM_SIMD"); name && *name) pin(name);
+}
+
+}  // namespace marketsim::simd
+#endif  // HWY_ONCE

@@ -1,0 +1,79 @@
+#pragma once
+/** The sampler's vectorized kernels (Highway, one copy per SIMD target, chosen at run time).
+ *
+ *  Every kernel computes each lane with the same IEEE operations in the same order on every
+ *  target (no fused multiply-add, no reassociation; the library is built with
+ *  -ffp-contract=off), so results are bit-identical on SCALAR, SSSE3, SSE4, AVX2 and AVX3.
+ *  tests/kernels_test.cpp checks that on every target this machine supports.
+ *
+ *  Paths are processed in chunks of up to ChunkBuffers::capacity paths held in
+ *  structure-of-arrays form: array[row * capacity + lane], lane = path - first.
+ */
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <hwy/aligned_allocator.h>
+
+#include "marketsim/model.hpp"
+
+namespace marketsim::kernels {
+
+/** Per-thread working memory of simulate_chunk: allocated once, reused for every chunk. */
+struct ChunkBuffers {
+    /** Buffers for `capacity` paths of `model` (a multiple of 16; chunk_capacity() picks one). */
+    ChunkBuffers(const Model& model, std::uint32_t capacity);
+
+    std::uint32_t capacity;
+    hwy::AlignedFreeUniquePtr<float[]> normals;    ///< factor_draws x capacity
+    hwy::AlignedFreeUniquePtr<float[]> factor;     ///< member_count x capacity (F_d of matrix dimensions)
+    hwy::AlignedFreeUniquePtr<float[]> z;          ///< cells x capacity: Z_c
+    hwy::AlignedFreeUniquePtr<double[]> deviation;  ///< cells x capacity: D_c
+    hwy::AlignedFreeUniquePtr<double[]> log_value;  ///< cells x capacity
+    hwy::AlignedFreeUniquePtr<double[]> value;      ///< cells x capacity
+    hwy::AlignedFreeUniquePtr<double[]> shock;      ///< cells x capacity: this year's event impacts
+    hwy::AlignedFreeUniquePtr<double[]> active;     ///< events x (years + 1) x capacity: 1 when active
+    hwy::AlignedFreeUniquePtr<double[]> series;     ///< series x capacity: this year's series values
+    std::vector<float> root;         ///< Model::root in float, concatenated
+    std::vector<double> log_base;    ///< ln V(c, B)
+    std::vector<std::uint64_t> fire_below;  ///< per event: fires when the 52-bit draw m < this
+};
+
+/** Paths per chunk for `model`: 64, or fewer (at least 16) when a model's cells would make the
+ *  buffers exceed about 1 MiB. */
+std::uint32_t chunk_capacity(const Model& model);
+
+/** Bytes ChunkBuffers(model, chunk_capacity(model)) allocates. */
+double chunk_bytes(const Model& model);
+
+/** Called by simulate_chunk once per year t = 0..years with that year's series values
+ *  (series[s * capacity + lane], lanes valid). */
+using YearSink = void (*)(void* context, int t, const double* series, std::uint32_t lanes);
+
+/** Simulates paths first .. first + lanes - 1 (lanes <= capacity) of `model`. */
+void simulate_chunk(const Model& model, ChunkBuffers& buffers, std::uint64_t first, std::uint32_t lanes,
+                    YearSink sink, void* context);
+
+/** Philox4x32-10 (seed; path, path >> 32, purpose, index) for paths first .. first + n - 1:
+ *  word w of path first + i in out[w * stride + i]. */
+void philox_words(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::uint32_t purpose,
+                  std::uint32_t index, std::uint32_t* out, std::size_t stride);
+
+/** z[i] = the standard normal of 32-bit word w[i] (random.hpp: normal_of_word). */
+void normals_from_words(const std::uint32_t* w, float* z, std::size_t n);
+
+/** y[i] = e^x[i] (random.hpp: fast_exp). y may alias x. */
+void exp(const double* x, double* y, std::size_t n);
+
+/** Statistics of one series-year over a chunk's values x[0..n): power sums of d = x - reference
+ *  added into partial[k * 8 + j] (k = power - 1, j = lane mod 8, in lane order), the quantile
+ *  summary's bucket index of each value (mapping of QuantileSketch: multiplier m, values > 0),
+ *  and the minimum and maximum. Returns false, touching nothing, when some value is not a
+ *  positive normal finite double; the caller then takes the general path. */
+bool chunk_stats(const double* x, std::uint32_t n, double reference, double multiplier, double* partial,
+                 std::int64_t* index, double* min, double* max);
+
+/** The SIMD target the kernels run on now ("AVX2", "SCALAR", ...). */
+const char* target_name();
+
+}  // namespace marketsim::kernels

@@ -1,0 +1,347 @@
+// The vectorized sampler against its scalar definitions: Philox against Random123, the
+// single-precision normal against AS 241 in double, e^x against libm, the quantile summary's
+// vectorized insert against QuantileSketch::add, ChunkSampler against simulate_path path by path,
+// and every SIMD target against every other, byte for byte.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "kernels.hpp"
+#include "marketsim/accumulator.hpp"
+#include "marketsim/engine.hpp"
+#include "marketsim/error.hpp"
+#include "marketsim/quantile_sketch.hpp"
+#include "marketsim/random.hpp"
+#include "marketsim/sampler.hpp"
+#include "marketsim/simd.hpp"
+#include "test_support.hpp"
+
+using namespace marketsim;
+
+namespace {
+
+/** A scenario that exercises every branch of the sampler: a member matrix, a dimension without
+ *  weight, events with filters, long durations, overlapping firings, and cell series. */
+const char* kRichScenario = R"(
+[scenario]
+base_year = 2020
+base_value = 100.0
+horizon = 2031
+seed = 77
+[growth]
+rate = 0.04
+long_run_sd = 0.02
+annual_sd = 0.05
+period = [ { from = 2021, to = 2022, rate = 0.08 } ]
+[[dimension]]
+name = "region"
+members = [ { name = "a", share = 0.5, shift = 0.01 }, { name = "b", share = 0.3, sd_scale = 1.5 },
+            { name = "c", share = 0.2, shift = -0.02 } ]
+[[dimension]]
+name = "kind"
+members = [ { name = "x", share = 0.6 }, { name = "y", share = 0.4, sd_scale = 0.7 } ]
+[correlation]
+global = 0.3
+region = 0.4
+matrix.region = [[1.0, 0.5, 0.2], [0.5, 1.0, 0.3], [0.2, 0.3, 1.0]]
+[[event]]
+name = "shock"
+probability = 0.3
+from = 2022
+to = 2030
+impact = -0.1
+duration = 3
+where = { region = ["a", "c"] }
+[[event]]
+name = "boom"
+probability = 0.15
+at = 2025
+impact = 0.2
+duration = 20
+where = { kind = ["y"] }
+[output]
+cells = true
+)";
+
+const char* kThreePointScenario = R"(
+[scenario]
+base_year = 2022
+base_value = 35.2
+horizon = 2033
+[growth]
+long_run = { dist = "pert", low = 0.01, mode = 0.05, high = 0.12 }
+annual_sd = 0.02
+[[dimension]]
+name = "region"
+members = [ { name = "a", share = 0.7 }, { name = "b", share = 0.3, shift = 0.01, sd_scale = 1.2 } ]
+[correlation]
+global = 0.5
+)";
+
+/** Runs f once on every SIMD target this CPU supports and restores the best one. */
+template <class F>
+void on_every_target(F&& f) {
+    for (const std::string& t : simd::available()) {
+        simd::pin(t);
+        INFO("SIMD target " << t);
+        f(t);
+    }
+    simd::pin("best");
+}
+
+std::vector<double> chunk_values(const Model& m, std::uint64_t first, std::uint32_t lanes, std::uint32_t capacity) {
+    ChunkSampler sampler(m, capacity);
+    const std::uint32_t ns = m.series_count();
+    const std::size_t stride = static_cast<std::size_t>(m.years + 1) * ns;
+    std::vector<double> out(stride * lanes, std::numeric_limits<double>::quiet_NaN());
+    for (std::uint32_t done = 0; done < lanes; done += sampler.capacity()) {
+        const std::uint32_t n = std::min(sampler.capacity(), lanes - done);
+        sampler.simulate(first + done, n, [&](int t, const double* series, std::uint32_t k) {
+            REQUIRE(k == n);
+            for (std::uint32_t i = 0; i < k; ++i)
+                for (std::uint32_t s = 0; s < ns; ++s)
+                    out[(done + i) * stride + static_cast<std::size_t>(t) * ns + s] = series[s * sampler.capacity() + i];
+        });
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("vectorized Philox equals Random123 on every target - across the path high word", "[kernels][kat]") {
+    on_every_target([](const std::string&) {
+        for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{0xffffffffu} - 20, std::uint64_t{0x123456789abull}}) {
+            constexpr std::uint32_t n = 45;
+            std::vector<std::uint32_t> words(4 * 64);
+            kernels::philox_words(0xfeedfacecafebeefull, first, n, purpose::annual(2031), 5, words.data(), 64);
+            for (std::uint32_t i = 0; i < n; ++i) {
+                const auto expected = philox(0xfeedfacecafebeefull, first + i, purpose::annual(2031), 5);
+                for (int w = 0; w < 4; ++w) {
+                    INFO("path " << first + i << " word " << w);
+                    REQUIRE(words[w * 64 + i] == expected[w]);
+                }
+            }
+        }
+    });
+}
+
+TEST_CASE("the single-precision normal is within kNormalMaxError of the exact quantile", "[kernels][accuracy]") {
+    // every word of the far tails (the lowest and highest 2^20), and every 509th word between
+    double worst = 0.0;
+    std::uint32_t worst_word = 0;
+    const auto check = [&](std::uint32_t w) {
+        const double u = (static_cast<double>(w) + 0.5) * 0x1p-32;
+        // the lower tail's probability exactly, so the reference keeps full precision above 1/2
+        const double exact = w < 0x80000000u ? normal_quantile(u)
+                                             : -normal_quantile((static_cast<double>(~w) + 0.5) * 0x1p-32);
+        const double z = normal_of_word(w);
+        const double err = std::fabs(z - exact) / std::max(1.0, std::fabs(exact));
+        if (err > worst) {
+            worst = err;
+            worst_word = w;
+        }
+    };
+    for (std::uint32_t w = 0; w < (1u << 20); ++w) {
+        check(w);
+        check(~w);
+    }
+    for (std::uint64_t w = 1u << 20; w < 0xfff00000u; w += 509) check(static_cast<std::uint32_t>(w));
+    INFO("largest error " << worst << " at word " << worst_word << ", bound " << kNormalMaxError);
+    CHECK(worst <= kNormalMaxError);
+    CHECK(normal_of_word(0) < -6.2);
+    CHECK(normal_of_word(0xffffffffu) > 6.2);
+}
+
+TEST_CASE("the single-precision normal is antisymmetric and monotone", "[kernels]") {
+    float previous = -std::numeric_limits<float>::infinity();
+    for (std::uint64_t w = 0; w <= 0xffffffffu; w += 4099) {
+        const auto word = static_cast<std::uint32_t>(w);
+        const float z = normal_of_word(word);
+        REQUIRE(z == -normal_of_word(~word));
+        REQUIRE(z >= previous);
+        previous = z;
+    }
+    // around the median and the extreme words, every word
+    for (std::uint32_t w = 0x7fffff00u; w < 0x80000100u; ++w) REQUIRE(normal_of_word(w) <= normal_of_word(w + 1));
+    for (std::uint32_t w = 0; w < 4096; ++w) REQUIRE(normal_of_word(w) <= normal_of_word(w + 1));
+}
+
+TEST_CASE("fast_exp is within 1e-15 of libm and handles the ends of the range", "[kernels][accuracy]") {
+    double worst = 0.0, worst_x = 0.0;
+    for (int i = -1000000; i <= 1000000; ++i) {
+        const double x = i * 7.0e-4 + i * 1e-9;  // -700 .. 700, off the grid of k ln 2
+        const double err = std::fabs(fast_exp(x) / std::exp(x) - 1);
+        if (err > worst) worst = err, worst_x = x;
+    }
+    for (double x = -1.0; x <= 1.0; x += 1.0 / 4096) {
+        const double err = std::fabs(fast_exp(x) / std::exp(x) - 1);
+        if (err > worst) worst = err, worst_x = x;
+    }
+    INFO("largest relative error " << worst << " at x = " << worst_x << ", bound 1e-15");
+    CHECK(worst <= 1e-15);
+    CHECK(fast_exp(0.0) == 1.0);
+    CHECK(fast_exp(709.78) > 1.7e308);
+    CHECK(std::isinf(fast_exp(710.0)));
+    CHECK(fast_exp(-708.0) == 0.0);
+    CHECK(std::isnan(fast_exp(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST_CASE("an event fires exactly when its 52-bit uniform is below the probability", "[kernels][kat]") {
+    for (const double p : {0.0, 1e-300, 0x1p-53, 0x1p-52, 1e-9, 0.04, 0.1, 0.5, 1.0 - 0x1p-53, 1.0}) {
+        const std::uint64_t t = uniform_threshold(p);
+        for (const std::uint64_t m : {t, t - 1, t + 1, std::uint64_t{0}, (std::uint64_t{1} << 52) - 1}) {
+            if (m >= (std::uint64_t{1} << 52)) continue;
+            const double u = (static_cast<double>(m) + 0.5) * 0x1p-52;
+            INFO("p = " << p << " threshold " << t << " m = " << m);
+            CHECK((m < t) == (u < p));
+        }
+    }
+}
+
+TEST_CASE("the vectorized summary insert equals QuantileSketch::add on every target", "[kernels][quantile_sketch]") {
+    std::vector<double> x;
+    for (int e = -60; e <= 60; ++e) {
+        const double p = std::ldexp(1.0, e);
+        x.insert(x.end(), {p, std::nextafter(p, 0.0), std::nextafter(p, 2 * p), 1.5 * p, 1.9999999 * p});
+    }
+    for (int i = 0; i < 500; ++i) x.push_back(35.2 * std::exp(0.3 * normal(3, i, 0, 0)));
+    x.push_back(std::numeric_limits<double>::min());
+    x.push_back(std::numeric_limits<double>::max());
+    for (const double accuracy : {1e-4, 1e-2, 1e-12}) {
+        QuantileSketch ref(accuracy);
+        on_every_target([&](const std::string&) {
+            std::vector<std::int64_t> index(x.size());
+            std::vector<double> partial(32, 0.0);
+            double lo = 0, hi = 0;
+            REQUIRE(kernels::chunk_stats(x.data(), static_cast<std::uint32_t>(x.size()), 1.0, ref.multiplier(),
+                                         partial.data(), index.data(), &lo, &hi));
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                INFO("x = " << x[i] << " accuracy " << accuracy);
+                REQUIRE(index[i] == ref.index_of(x[i]));
+            }
+            CHECK(lo == *std::min_element(x.begin(), x.end()));
+            CHECK(hi == *std::max_element(x.begin(), x.end()));
+        });
+    }
+    // values outside the fast path: zero, negative, subnormal, infinite, NaN
+    for (const double bad : {0.0, -1.0, 1e-310, std::numeric_limits<double>::infinity(),
+                             std::numeric_limits<double>::quiet_NaN()}) {
+        std::vector<double> y(37, 2.0);
+        y[21] = bad;
+        std::int64_t index[37];
+        double partial[32] = {}, lo = 0, hi = 0;
+        CHECK_FALSE(kernels::chunk_stats(y.data(), 37, 0.0, 100.0, partial, index, &lo, &hi));
+        CHECK(std::all_of(partial, partial + 32, [](double v) { return v == 0.0; }));
+    }
+}
+
+TEST_CASE("every bucket of the summary is within the relative accuracy of its values", "[kernels][quantile_sketch]") {
+    for (const double a : {1e-4, 1e-3, 0.05}) {
+        double worst = 0.0;
+        for (int i = 0; i < 200000; ++i) {
+            const double x = std::exp(-30 + 60 * (i + 0.5) / 200000) * (1 + 1e-7 * (i % 13));
+            // the middle rank's estimate is x's bucket's representative (min and max are x / 2, 2 x)
+            QuantileSketch s(a);
+            s.add(x * 0.5);
+            s.add(x);
+            s.add(x * 2);
+            worst = std::max(worst, std::fabs(s.value_at_rank(1) - x) / x);
+        }
+        INFO("relative accuracy " << a << ": largest error " << worst);
+        CHECK(worst <= a * (1 + 1e-12));
+    }
+}
+
+TEST_CASE("ChunkSampler equals simulate_path path by path at every chunk capacity", "[kernels][sampler]") {
+    for (const char* text : {kRichScenario, kThreePointScenario}) {
+        const Scenario sc = test::scenario_from(text);
+        const Model m = compile(sc, sc.seed);
+        const std::size_t stride = static_cast<std::size_t>(m.years + 1) * m.series_count();
+        for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{0xffffffffu} - 40}) {
+            constexpr std::uint32_t lanes = 100;  // not a multiple of any capacity
+            std::vector<double> expected(stride * lanes);
+            PathWorkspace ws(m);
+            for (std::uint32_t i = 0; i < lanes; ++i) simulate_path(m, first + i, ws, expected.data() + i * stride);
+            for (const std::uint32_t capacity : {16u, 32u, 64u}) {
+                const std::vector<double> got = chunk_values(m, first, lanes, capacity);
+                for (std::size_t k = 0; k < got.size(); ++k) {
+                    INFO("capacity " << capacity << " first " << first << " path " << first + k / stride << " value "
+                                     << k % stride);
+                    REQUIRE(got[k] == expected[k]);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("every SIMD target gives byte-identical paths and accumulators", "[kernels][determinism]") {
+    const Scenario sc = test::scenario_from(kRichScenario);
+    const Model m = compile(sc, sc.seed);
+    std::vector<double> first_paths;
+    std::vector<BandAccumulator> accumulators;
+    std::vector<std::string> names;
+    on_every_target([&](const std::string& t) {
+        CHECK(simd::target() == t);
+        const std::vector<double> paths = chunk_values(m, 1000, 130, 0);
+        if (first_paths.empty()) first_paths = paths;
+        CHECK(std::memcmp(paths.data(), first_paths.data(), paths.size() * sizeof(double)) == 0);
+        accumulators.push_back(accumulate(m, sc.relative_accuracy, {}, 3000, 1));
+        names.push_back(t);
+    });
+    REQUIRE(accumulators.size() >= 2);  // SCALAR and at least one vector target on any x86-64
+    for (std::size_t i = 1; i < accumulators.size(); ++i) {
+        INFO(names[0] << " against " << names[i]);
+        CHECK(accumulators[i] == accumulators[0]);
+    }
+}
+
+TEST_CASE("a chunk capacity does not change the accumulated statistics", "[kernels][determinism]") {
+    const Scenario sc = test::scenario_from(kRichScenario);
+    const Model m = compile(sc, sc.seed);
+    std::vector<BandAccumulator> results;
+    for (const std::uint32_t capacity : {16u, 64u}) {
+        ChunkSampler sampler(m, capacity);
+        BandAccumulator acc(m, 1e-4, {});
+        for (std::uint64_t b = 0; b < 3; ++b) {
+            acc.begin_block();
+            sampler.accumulate(b * kBlockPaths, std::min<std::uint64_t>((b + 1) * kBlockPaths, 2500), acc);
+            acc.end_block();
+        }
+        results.push_back(std::move(acc));
+    }
+    CHECK(results[0] == results[1]);
+    // and the path-at-a-time accumulator agrees exactly as well
+    BandAccumulator by_path(m, 1e-4, {});
+    PathWorkspace ws(m);
+    std::vector<double> out(static_cast<std::size_t>(m.years + 1) * m.series_count());
+    for (std::uint64_t b = 0; b < 3; ++b) {
+        by_path.begin_block();
+        for (std::uint64_t p = b * kBlockPaths; p < std::min<std::uint64_t>((b + 1) * kBlockPaths, 2500); ++p) {
+            simulate_path(m, p, ws, out.data());
+            by_path.add_path(out.data());
+        }
+        by_path.end_block();
+    }
+    CHECK(by_path == results[0]);
+}
+
+TEST_CASE("pinning an unknown SIMD target names the available ones", "[kernels][simd]") {
+    try {
+        simd::pin("avx9000");
+        FAIL("no error");
+    } catch (const InputError& e) {
+        const std::string msg = e.what();
+        CHECK(msg.find("avx9000") != std::string::npos);
+        CHECK(msg.find("scalar") != std::string::npos);
+    }
+    CHECK(simd::available().back() == "scalar");
+    simd::pin("scalar");
+    CHECK(simd::target() == "scalar");
+    simd::pin("best");
+    CHECK(simd::target() == simd::available().front());
+}
