@@ -1,6 +1,8 @@
 // Micro-benchmarks of the per-path kernels, on the shipped baseline (40 cells, 11 years, 52 factor
 // draws per purpose; MARKETSIM_BENCH_SCENARIO in the environment picks another scenario).
 // Every benchmark reports items/s; the item is named in its comment and in its label.
+// MARKETSIM_SIMD=scalar|sse4|avx2|... in the environment pins the SIMD target of the vectorized
+// kernels (marketsim::simd::pin_from_environment); the target in use is printed in the context.
 //   ./build/release/bench/marketsim_bench_kernels --benchmark_min_time=0.2
 #include <marketsim/accumulator.hpp>
 #include <marketsim/engine.hpp>
@@ -9,16 +11,21 @@
 #include <marketsim/random.hpp>
 #include <marketsim/sampler.hpp>
 #include <marketsim/scenario_file.hpp>
+#include <marketsim/simd.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "kernels.hpp"  // internal: sim/src
 #include "naive_model.hpp"
 
 #ifndef MARKETSIM_BENCH_SCENARIO
@@ -62,9 +69,31 @@ void BM_Philox(benchmark::State& state) {
         ++i;
     }
     state.SetItemsProcessed(state.iterations());
-    state.SetLabel("Philox calls");
+    state.SetLabel("Philox calls (4 words each)");
 }
 BENCHMARK(BM_Philox);
+
+// Counter-based words in lanes: kernels::philox_words for 64 paths per call (4 words per path),
+// one 32-bit word per item.
+void BM_PhiloxLanes(benchmark::State& state) {
+    constexpr std::uint32_t kPaths = 64;
+    std::vector<std::uint32_t> out(4 * kPaths);
+    std::uint64_t first = 0;
+    std::uint32_t index = 0;
+    for (auto _ : state) {
+        marketsim::kernels::philox_words(model().seed, first, kPaths, marketsim::purpose::long_run, index, out.data(),
+                                         kPaths);
+        benchmark::DoNotOptimize(out.data());
+        benchmark::ClobberMemory();
+        if (++index == 1024) {
+            index = 0;
+            first += kPaths;
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(out.size()));
+    state.SetLabel("32-bit words (64 paths x 4 per call)");
+}
+BENCHMARK(BM_PhiloxLanes);
 
 // Counter-based uniforms: marketsim::uniform, one call per uniform.
 void BM_Uniform(benchmark::State& state) {
@@ -79,7 +108,8 @@ void BM_Uniform(benchmark::State& state) {
 }
 BENCHMARK(BM_Uniform);
 
-// Uniform to normal: marketsim::normal_quantile (AS 241) over 4096 precomputed uniforms.
+// Uniform to normal, the double-precision reference: marketsim::normal_quantile (AS 241) over
+// 4096 precomputed uniforms, one normal per item.
 void BM_NormalQuantile(benchmark::State& state) {
     std::vector<double> u(4096);
     for (std::size_t k = 0; k < u.size(); ++k)
@@ -88,9 +118,28 @@ void BM_NormalQuantile(benchmark::State& state) {
         for (double x : u) benchmark::DoNotOptimize(marketsim::normal_quantile(x));
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(u.size()));
-    state.SetLabel("normals");
+    state.SetLabel("normals (AS 241, double: the reference)");
 }
 BENCHMARK(BM_NormalQuantile);
+
+// Word to normal, the sampler's transform: kernels::normals_from_words (single precision, SIMD)
+// over 4096 precomputed Philox words, one normal per item.
+void BM_NormalOfWord(benchmark::State& state) {
+    std::vector<std::uint32_t> w(4096);
+    for (std::uint32_t k = 0; k < w.size(); k += 4) {
+        const auto r = marketsim::philox(model().seed, 0, marketsim::purpose::long_run, k / 4);
+        for (std::uint32_t j = 0; j < 4; ++j) w[k + j] = r[j];
+    }
+    std::vector<float> z(w.size());
+    for (auto _ : state) {
+        marketsim::kernels::normals_from_words(w.data(), z.data(), w.size());
+        benchmark::DoNotOptimize(z.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(w.size()));
+    state.SetLabel("normals (normal_of_word, float)");
+}
+BENCHMARK(BM_NormalOfWord);
 
 // Counter-based normals in batches: marketsim::normals of Arg normals per call (0: the model's
 // factor draws, the engine's batch: one purpose of one path).
@@ -118,7 +167,45 @@ void BM_NaiveNormal(benchmark::State& state) {
 }
 BENCHMARK(BM_NaiveNormal);
 
-// The factor combination of one year: correlated_normals (draws -> member factors -> Z per cell).
+/** 4096 doubles spread over [2, 5): log market values as the growth step exponentiates them. */
+std::vector<double> exp_arguments() {
+    std::vector<double> x(4096);
+    for (std::size_t k = 0; k < x.size(); ++k)
+        x[k] = 2.0 + 3.0 * marketsim::uniform(model().seed, 0, marketsim::purpose::long_run, static_cast<std::uint32_t>(k));
+    return x;
+}
+
+// The sampler's exponential: kernels::exp (SIMD, relative error < 1e-15) over 4096 doubles, one
+// e^x per item.
+void BM_Exp(benchmark::State& state) {
+    const std::vector<double> x = exp_arguments();
+    std::vector<double> y(x.size());
+    for (auto _ : state) {
+        marketsim::kernels::exp(x.data(), y.data(), x.size());
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
+    state.SetLabel("e^x (kernels::exp)");
+}
+BENCHMARK(BM_Exp);
+
+// For comparison: std::exp (libm) over the same 4096 doubles, one e^x per item.
+void BM_LibmExp(benchmark::State& state) {
+    const std::vector<double> x = exp_arguments();
+    std::vector<double> y(x.size());
+    for (auto _ : state) {
+        for (std::size_t k = 0; k < x.size(); ++k) y[k] = std::exp(x[k]);
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(x.size()));
+    state.SetLabel("e^x (std::exp)");
+}
+BENCHMARK(BM_LibmExp);
+
+// The factor combination of one year, scalar: correlated_normals (draws -> member factors -> Z per
+// cell), one cell normal per item.
 void BM_CorrelatedNormals(benchmark::State& state) {
     const Model& m = model();
     std::vector<double> normals(m.factor_draws());
@@ -134,7 +221,25 @@ void BM_CorrelatedNormals(benchmark::State& state) {
 }
 BENCHMARK(BM_CorrelatedNormals);
 
-// One path: simulate_path alone (draws, factors, events, growth, series sums).
+// One chunk of the vectorized sampler: ChunkSampler::simulate of capacity() paths, every year
+// (draws, factor combination, events, growth, series sums; the year's factor combination and
+// growth are not exported separately), into a sink that does nothing. One cell-year per item.
+void BM_ChunkYear(benchmark::State& state) {
+    const Model& m = model();
+    marketsim::ChunkSampler sampler(m);
+    const std::uint32_t cap = sampler.capacity();
+    std::uint64_t first = 0;
+    for (auto _ : state) {
+        sampler.simulate(first, cap, [](int, const double* series, std::uint32_t) { benchmark::DoNotOptimize(series); });
+        first += cap;
+    }
+    state.SetItemsProcessed(cell_years(state.iterations() * static_cast<std::int64_t>(cap)));
+    state.SetLabel("cell-years (chunks of " + std::to_string(cap) + " paths)");
+}
+BENCHMARK(BM_ChunkYear);
+
+// One path, the scalar reference: simulate_path alone (draws, factors, events, growth, series
+// sums), one cell-year per item.
 void BM_SimulatePath(benchmark::State& state) {
     const Model& m = model();
     marketsim::PathWorkspace ws(m);
@@ -150,8 +255,30 @@ void BM_SimulatePath(benchmark::State& state) {
 }
 BENCHMARK(BM_SimulatePath);
 
-// One path block end to end: kBlockPaths paths through simulate_path and BandAccumulator::add_path.
+// One path block end to end: kBlockPaths paths through ChunkSampler::accumulate (the vectorized
+// sampler and BandAccumulator::add_values) between begin_block and end_block, one cell-year per item.
 void BM_PathBlock(benchmark::State& state) {
+    const Model& m = model();
+    marketsim::ChunkSampler sampler(m);
+    marketsim::BandAccumulator acc(m, scenario().relative_accuracy, {});
+    std::uint64_t block = 0;
+    for (auto _ : state) {
+        acc.begin_block();
+        sampler.accumulate(block * marketsim::kBlockPaths, (block + 1) * marketsim::kBlockPaths, acc);
+        acc.end_block();
+        ++block;
+    }
+    benchmark::DoNotOptimize(acc.paths());
+    state.SetItemsProcessed(cell_years(state.iterations() * static_cast<std::int64_t>(marketsim::kBlockPaths)));
+    state.counters["paths/s"] = benchmark::Counter(static_cast<double>(state.iterations() * marketsim::kBlockPaths),
+                                                   benchmark::Counter::kIsRate);
+    state.SetLabel("cell-years");
+}
+BENCHMARK(BM_PathBlock);
+
+// The same block one path at a time: kBlockPaths paths through simulate_path and
+// BandAccumulator::add_path, one cell-year per item.
+void BM_PathBlockScalar(benchmark::State& state) {
     const Model& m = model();
     marketsim::PathWorkspace ws(m);
     std::vector<double> out(static_cast<std::size_t>(m.years + 1) * m.series_count());
@@ -170,9 +297,9 @@ void BM_PathBlock(benchmark::State& state) {
     state.SetItemsProcessed(cell_years(state.iterations() * static_cast<std::int64_t>(marketsim::kBlockPaths)));
     state.counters["paths/s"] = benchmark::Counter(static_cast<double>(state.iterations() * marketsim::kBlockPaths),
                                                    benchmark::Counter::kIsRate);
-    state.SetLabel("cell-years");
+    state.SetLabel("cell-years (simulate_path + add_path)");
 }
-BENCHMARK(BM_PathBlock);
+BENCHMARK(BM_PathBlockScalar);
 
 // The naive baseline's path block: the same model with mt19937_64, std::normal_distribution, a
 // vector per path, every value kept (naive_model.hpp). Its end-of-run nth_element is not in here:
@@ -191,7 +318,34 @@ void BM_NaivePathBlock(benchmark::State& state) {
 }
 BENCHMARK(BM_NaivePathBlock);
 
-// Summary insert: QuantileSketch::add of one value at the scenario's relative accuracy.
+// Summary insert, the sampler's way: kernels::chunk_stats (power sums, bucket indices, min, max)
+// and QuantileSketch::add_positive of 64 lognormal values (one series-year of a chunk) per call,
+// no BandAccumulator; one value inserted per item.
+void BM_SummaryInsert(benchmark::State& state) {
+    constexpr std::uint32_t kLanes = 64;
+    const std::vector<double> values = sample_values(4096);
+    marketsim::QuantileSketch sketch(scenario().relative_accuracy);
+    std::vector<double> partial(32, 0.0);
+    std::vector<std::int64_t> index(kLanes);
+    std::size_t at = 0;
+    for (auto _ : state) {
+        double lo = 0.0, hi = 0.0;
+        if (!marketsim::kernels::chunk_stats(values.data() + at, kLanes, scenario().base_value, sketch.multiplier(),
+                                             partial.data(), index.data(), &lo, &hi)) {
+            state.SkipWithError("chunk_stats refused the values");
+            break;
+        }
+        sketch.add_positive(index.data(), kLanes, lo, hi);
+        at = (at + kLanes) % values.size();
+    }
+    benchmark::DoNotOptimize(partial.data());
+    benchmark::DoNotOptimize(sketch);
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kLanes));
+    state.SetLabel("inserts (chunk_stats + add_positive, 64 per call)");
+}
+BENCHMARK(BM_SummaryInsert);
+
+// Summary insert, one value at a time: QuantileSketch::add at the scenario's relative accuracy.
 void BM_QuantileSketchAdd(benchmark::State& state) {
     const std::vector<double> values = sample_values(4096);
     marketsim::QuantileSketch sketch(scenario().relative_accuracy);
@@ -200,7 +354,7 @@ void BM_QuantileSketchAdd(benchmark::State& state) {
         benchmark::DoNotOptimize(sketch);
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(values.size()));
-    state.SetLabel("inserts");
+    state.SetLabel("inserts (QuantileSketch::add)");
 }
 BENCHMARK(BM_QuantileSketchAdd);
 
@@ -222,18 +376,16 @@ void BM_QuantileSketchMerge(benchmark::State& state) {
 BENCHMARK(BM_QuantileSketchMerge);
 
 // The end of a run: BandAccumulator::merge of one thread's accumulator (every series-year's
-// sketch and exact sums, after kBlockPaths paths) into the total.
+// sketch and exact sums, after kBlockPaths paths of ChunkSampler::accumulate) into the total.
 void BM_AccumulatorMerge(benchmark::State& state) {
     const Model& m = model();
-    marketsim::PathWorkspace ws(m);
-    std::vector<double> out(static_cast<std::size_t>(m.years + 1) * m.series_count());
     marketsim::BandAccumulator part(m, scenario().relative_accuracy, {});
-    part.begin_block();
-    for (std::uint64_t p = 0; p < marketsim::kBlockPaths; ++p) {
-        marketsim::simulate_path(m, p, ws, out.data());
-        part.add_path(out.data());
+    {
+        marketsim::ChunkSampler sampler(m);
+        part.begin_block();
+        sampler.accumulate(0, marketsim::kBlockPaths, part);
+        part.end_block();
     }
-    part.end_block();
     for (auto _ : state) {
         marketsim::BandAccumulator total(m, scenario().relative_accuracy, {});
         total.merge(part);
@@ -246,3 +398,19 @@ void BM_AccumulatorMerge(benchmark::State& state) {
 BENCHMARK(BM_AccumulatorMerge);
 
 }  // namespace
+
+// benchmark_main plus the SIMD target: MARKETSIM_SIMD pins it before anything runs.
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    try {
+        if (const char* env = std::getenv("MARKETSIM_SIMD"); env && *env) marketsim::simd::pin_from_environment();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "marketsim_bench_kernels: MARKETSIM_SIMD: %s\n", e.what());
+        return 1;
+    }
+    benchmark::AddCustomContext("simd", marketsim::simd::target());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -16,6 +16,7 @@
 #include "marketsim/bench.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/scenario_file.hpp"
+#include "marketsim/simd.hpp"
 #include "cli_support.hpp"
 #include "test_support.hpp"
 
@@ -62,7 +63,7 @@ TEST_CASE("run_bench reports a row per thread count and the kernel rates", "[ben
     }
     CHECK(r.rows[0].efficiency == 1.0);
     CHECK(r.kernels.count == (1u << 14));
-    CHECK(r.kernels.normals_per_call == 52);  // 1 global + 11 members + 40 cells
+    CHECK(r.simd == simd::target());
     CHECK(r.kernels.uniforms > 0);
     CHECK(r.kernels.normals > 0);
     CHECK(r.kernels.inserts > 0);

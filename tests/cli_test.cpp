@@ -1,6 +1,7 @@
 // The marketsim command as a user runs it: exit codes, messages, files written or not.
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -150,5 +151,45 @@ TEST_CASE("compare writes each scenario's bands and the paired deltas", "[cli][c
                             dir);
     CHECK(bad.code == 2);  // the same name twice
     CHECK(!fs::exists(dir / "x"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the SIMD target can be pinned and does not change a byte of the bands", "[cli][simd]") {
+    const fs::path dir = fresh_dir("marketsim_cli_simd");
+    std::string sc = "'";
+    sc += scenario("recession_2027.toml") + "' --paths 5000 --threads 2";
+    REQUIRE(cli("run " + sc + " --out best --simd best", dir).code == 0);
+    const Outcome scalar = cli("run " + sc + " --out scalar --simd scalar", dir);
+    INFO(scalar.err);
+    REQUIRE(scalar.code == 0);
+    const auto read = [&](const std::string& name) {
+        std::ifstream f(dir / name);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    };
+    const std::string bands = read("best/bands.csv");
+    REQUIRE(!bands.empty());
+    CHECK(read("scalar/bands.csv") == bands);
+    CHECK(nlohmann::json::parse(read("scalar/summary.json"))["simd"] == "scalar");
+    CHECK(nlohmann::json::parse(read("best/summary.json"))["simd"] != "scalar");
+
+    const Outcome bad = cli("run " + sc + " --out bad --simd avx9000", dir);
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("avx9000") != std::string::npos);
+    CHECK(bad.err.find("scalar") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "bad"));
+
+    // MARKETSIM_SIMD pins it too (the command inherits this process's environment)
+    ::setenv("MARKETSIM_SIMD", "scalar", 1);
+    const Outcome by_env = cli("run " + sc + " --out by_env", dir);
+    ::setenv("MARKETSIM_SIMD", "avx9000", 1);
+    const Outcome bad_env = cli("run " + sc + " --out bad_env", dir);
+    ::unsetenv("MARKETSIM_SIMD");
+    REQUIRE(by_env.code == 0);
+    CHECK(nlohmann::json::parse(read("by_env/summary.json"))["simd"] == "scalar");
+    CHECK(read("by_env/bands.csv") == bands);
+    CHECK(bad_env.code == 2);
+    CHECK(bad_env.err.find("avx9000") != std::string::npos);
     fs::remove_all(dir);
 }

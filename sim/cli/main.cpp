@@ -15,6 +15,7 @@
 #include "marketsim/error.hpp"
 #include "marketsim/report.hpp"
 #include "marketsim/scenario_file.hpp"
+#include "marketsim/simd.hpp"
 #include "marketsim/version.hpp"
 
 namespace {
@@ -146,7 +147,12 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 0;
     std::string out_dir;
     bool ci = false, quiet = false;
+    std::string simd_target;
+    const std::string simd_help =
+        "SIMD code path: best (default), or one of the CPU's targets (avx3, avx2, sse4, ssse3, scalar); "
+        "results are identical on all of them. Default from the environment variable MARKETSIM_SIMD";
     CLI::App* run = app.add_subcommand("run", "Simulate a scenario into bands.csv and summary.json");
+    run->add_option("--simd", simd_target, simd_help);
     add_common(*run, run_args);
     run->add_option("--paths", options.paths, "Number of growth paths (default 100000)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000000}));
@@ -167,6 +173,7 @@ int main(int argc, char** argv) {
     std::uint64_t compare_seed = 0;
     CLI::App* compare_cmd = app.add_subcommand(
         "compare", "Run scenarios on common random numbers; write each one's bands and delta.csv against the first");
+    compare_cmd->add_option("--simd", simd_target, simd_help);
     compare_cmd->add_option("scenarios", compare_args.scenarios, "Scenario files (TOML), the first is the reference")
         ->required()
         ->expected(2, 1000);
@@ -186,6 +193,7 @@ int main(int argc, char** argv) {
     BenchArgs bench_args;
     CLI::App* bench = app.add_subcommand(
         "bench", "Measure throughput: cell-year samples/s per thread count, peak memory, kernel rates");
+    bench->add_option("--simd", simd_target, simd_help);
     bench->add_option("scenario", bench_args.scenario, "Scenario file (TOML; default scenarios/baseline.toml)");
     bench->add_option("--set", bench_args.sets, "Override a value: PATH=VALUE (e.g. growth.rate=0.06); repeatable")
         ->take_all()
@@ -214,6 +222,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        marketsim::simd::pin_from_environment();
+        if (!simd_target.empty()) marketsim::simd::pin(simd_target);
         if (*seed_opt) options.seed = seed;
         if (*run) return run_command(run_args, options, out_dir, ci, quiet);
         if (*validate) return validate_command(validate_args);

@@ -12,12 +12,14 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "kernels.hpp"
 #include "marketsim/accumulator.hpp"
 #include "marketsim/engine.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/model.hpp"
 #include "marketsim/quantile_sketch.hpp"
 #include "marketsim/random.hpp"
+#include "marketsim/simd.hpp"
 #include "marketsim/version.hpp"
 
 namespace marketsim {
@@ -77,39 +79,55 @@ double median_of(std::vector<double> v) {
 KernelRates kernel_rates(const Model& model, double relative_accuracy, double base_value, std::uint64_t count) {
     KernelRates k;
     k.count = count;
-    k.normals_per_call = model.factor_draws();
     volatile double sink = 0.0;
 
-    {  // counter-based uniforms, one call each, 1024 per path index
-        double s = 0.0;
+    // the kernels as the sampler calls them: 64 paths' counters per Philox call, so one call
+    // gives 4 x 64 32-bit words; each word is one uniform, or one normal through the transform
+    constexpr std::uint32_t kLanes = 64, kWords = 4 * kLanes;
+    const std::uint64_t calls = (count + kWords - 1) / kWords;
+    std::vector<std::uint32_t> words(kWords);
+    {  // counter-based uniforms: Philox4x32-10 in SIMD lanes
+        std::uint64_t s = 0;
         const auto start = Clock::now();
-        for (std::uint64_t i = 0; i < count; ++i)
-            s += uniform(model.seed, i >> 10, purpose::long_run, static_cast<std::uint32_t>(i & 1023));
-        k.uniforms = static_cast<double>(count) / seconds_since(start);
-        sink = s;
-    }
-    {  // normals in the engine's batches: one purpose's factor draws per call
-        std::vector<double> buf(k.normals_per_call);
-        const std::uint64_t calls = (count + k.normals_per_call - 1) / k.normals_per_call;
-        double s = 0.0;
-        const auto start = Clock::now();
-        for (std::uint64_t p = 0; p < calls; ++p) {
-            normals(model.seed, p, purpose::annual(model.base_year + 1), buf.data(), k.normals_per_call);
-            s += buf[0];
+        for (std::uint64_t c = 0; c < calls; ++c) {
+            kernels::philox_words(model.seed, c * kLanes, kLanes, purpose::long_run, 0, words.data(), kLanes);
+            s += words[c & (kWords - 1)];
         }
-        k.normals = static_cast<double>(calls * k.normals_per_call) / seconds_since(start);
+        k.uniforms = static_cast<double>(calls * kWords) / seconds_since(start);
+        sink = static_cast<double>(s);
+    }
+    {  // normals: the same words through the single-precision uniform-to-normal transform
+        std::vector<float> z(kWords);
+        double s = 0.0;
+        const auto start = Clock::now();
+        for (std::uint64_t c = 0; c < calls; ++c) {
+            kernels::philox_words(model.seed, c * kLanes, kLanes, purpose::annual(model.base_year + 1), 0, words.data(),
+                                  kLanes);
+            kernels::normals_from_words(words.data(), z.data(), kWords);
+            s += z[c & (kWords - 1)];
+        }
+        k.normals = static_cast<double>(calls * kWords) / seconds_since(start);
         sink = s;
     }
-    {  // summary inserts: lognormal values around the base value (a 15% spread)
+    {  // summary inserts: lognormal values around the base value (a 15% spread), 64 per call
+       // through the vectorized insert (bucket indices, power sums, extremes; then the counts)
         std::vector<double> values(1u << 16);
         normals(model.seed, 0, purpose::long_run, values.data(), static_cast<std::uint32_t>(values.size()));
         for (double& v : values) v = base_value * std::exp(0.15 * v);
         QuantileSketch sketch(relative_accuracy);
+        std::vector<double> partial(32, 0.0);
+        std::vector<std::int64_t> index(kLanes);
+        const std::uint64_t batches = (count + kLanes - 1) / kLanes;
         const std::size_t mask = values.size() - 1;
         const auto start = Clock::now();
-        for (std::uint64_t i = 0; i < count; ++i) sketch.add(values[i & mask]);
-        k.inserts = static_cast<double>(count) / seconds_since(start);
-        sink = static_cast<double>(sketch.count());
+        for (std::uint64_t b = 0; b < batches; ++b) {
+            const double* x = values.data() + ((b * kLanes) & mask);
+            double lo = 0, hi = 0;
+            if (kernels::chunk_stats(x, kLanes, base_value, sketch.multiplier(), partial.data(), index.data(), &lo, &hi))
+                sketch.add_positive(index.data(), kLanes, lo, hi);
+        }
+        k.inserts = static_cast<double>(batches * kLanes) / seconds_since(start);
+        sink = static_cast<double>(sketch.count()) + partial[0];
     }
     (void)sink;
     return k;
@@ -173,6 +191,7 @@ BenchReport run_bench(const Scenario& scenario, const BenchOptions& options) {
     r.samples_per_run = static_cast<double>(options.paths) * model.cell_count * model.years;
     r.cpu = cpu_model();
     r.logical_cpus = tbb::info::default_concurrency();
+    r.simd = simd::target();
     r.peak_rss_reset = true;
 
     // Repeats are interleaved (repeat 1 of every thread count, then repeat 2, ...) so that a slow
@@ -231,7 +250,8 @@ std::string bench_table(const BenchReport& r) {
          "       summaries; loading and compiling the scenario, summarizing and writing output are outside\n";
     s += "       thread counts take turns: repeat 1 of each, then repeat 2, ...\n";
     s += "machine: " + (r.cpu.empty() ? std::string("unknown CPU") : r.cpu) + ", " +
-         std::to_string(r.logical_cpus) + " logical CPUs; marketsim " + std::string(version()) + "\n\n";
+         std::to_string(r.logical_cpus) + " logical CPUs; SIMD target " + r.simd + "; marketsim " +
+         std::string(version()) + "\n\n";
     s += "         cell-year samples/s, millions (median of repeats)\n";
     s += "threads     median        min        max  per thread  efficiency   seconds  peak RSS MiB\n";
     for (const BenchRow& row : r.rows) {
@@ -249,13 +269,14 @@ std::string bench_table(const BenchReport& r) {
     std::snprintf(buf, sizeof buf, "\nkernels, one thread, %llu items each, millions per second:\n",
                   static_cast<unsigned long long>(r.kernels.count));
     s += buf;
-    std::snprintf(buf, sizeof buf, "  uniforms         %10.1f   marketsim::uniform, one per call\n",
+    std::snprintf(buf, sizeof buf, "  uniforms         %10.1f   32-bit, Philox4x32-10 over 64 paths per call\n",
                   r.kernels.uniforms / 1e6);
     s += buf;
-    std::snprintf(buf, sizeof buf, "  normals          %10.1f   marketsim::normals, %u per call\n",
-                  r.kernels.normals / 1e6, r.kernels.normals_per_call);
+    std::snprintf(buf, sizeof buf, "  normals          %10.1f   the same words to normals (single precision)\n",
+                  r.kernels.normals / 1e6);
     s += buf;
-    std::snprintf(buf, sizeof buf, "  summary inserts  %10.1f   QuantileSketch::add\n", r.kernels.inserts / 1e6);
+    std::snprintf(buf, sizeof buf, "  summary inserts  %10.1f   64 values per call: buckets, power sums, extremes\n",
+                  r.kernels.inserts / 1e6);
     s += buf;
     return s;
 }
@@ -283,12 +304,11 @@ nlohmann::json to_json(const BenchReport& r) {
         {"timed", "marketsim::accumulate: first draw to merged accumulators with finished quantile summaries; "
                   "compile, summarize and output are outside"},
         {"unit", "cell-year samples/s = paths x cells x years / wall seconds"},
-        {"machine", {{"cpu", r.cpu}, {"logical_cpus", r.logical_cpus}}},
+        {"machine", {{"cpu", r.cpu}, {"logical_cpus", r.logical_cpus}, {"simd", r.simd}}},
         {"peak_rss_reset", r.peak_rss_reset},
         {"rows", rows},
         {"kernels",
          {{"count", r.kernels.count},
-          {"normals_per_call", r.kernels.normals_per_call},
           {"uniforms_per_s", r.kernels.uniforms},
           {"normals_per_s", r.kernels.normals},
           {"inserts_per_s", r.kernels.inserts}}},

@@ -11,6 +11,7 @@
 #include "marketsim/error.hpp"
 #include "marketsim/hash.hpp"
 #include "marketsim/scenario_file.hpp"
+#include "marketsim/simd.hpp"
 #include "marketsim/version.hpp"
 
 namespace marketsim {
@@ -97,6 +98,7 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     j["paths"] = r.paths;
     j["threads"] = r.threads;
     j["processes"] = 1;
+    j["simd"] = simd::target();
     j["elapsed_seconds"] = r.elapsed_seconds;
     j["throughput"] = {{"cell_year_samples_per_second", r.throughput()},
                        {"cells", r.cells},

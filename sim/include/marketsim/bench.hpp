@@ -48,10 +48,9 @@ struct BenchRow {
 /** Single-thread kernel rates, per second. */
 struct KernelRates {
     std::uint64_t count = 0;             ///< items per loop
-    std::uint32_t normals_per_call = 0;  ///< normals() batch: the model's factor draws
-    double uniforms = 0.0;               ///< marketsim::uniform, one call per uniform
-    double normals = 0.0;                ///< marketsim::normals, normals_per_call per call
-    double inserts = 0.0;                ///< QuantileSketch::add at the scenario's relative accuracy
+    double uniforms = 0.0;  ///< 32-bit uniforms: Philox4x32-10 over 64 paths per call (SIMD lanes)
+    double normals = 0.0;   ///< the same, each word through the single-precision normal transform
+    double inserts = 0.0;   ///< summary inserts, 64 values per call (buckets, power sums, extremes)
 };
 
 struct BenchReport {
@@ -65,6 +64,7 @@ struct BenchReport {
     double samples_per_run = 0.0;  ///< paths x cells x years
     std::string cpu;              ///< model name from /proc/cpuinfo ("" when unknown)
     int logical_cpus = 0;         ///< tbb::info::default_concurrency()
+    std::string simd;             ///< the SIMD target the kernels ran on (simd::target())
     /// true: each row's peak is that thread count's own (reset through /proc/self/clear_refs
     /// before every run); false: the reset failed and rows show the process-wide peak so far
     bool peak_rss_reset = false;
