@@ -3,14 +3,14 @@
  *
  *  Every draw is a pure function of (seed, path, purpose, index) through Philox4x32-10
  *  (Random123): key = the 64-bit seed, counter = (path low 32 bits, path high 32 bits, purpose,
- *  index / 2). Nothing carries state from one draw to the next, so the thread count, the
+ *  block), the block holding four 32-bit words (below). Nothing carries state from one draw to the next, so the thread count, the
  *  scheduling and the order of evaluation cannot change a result.
  *
  *  Normals take one 32-bit word each: normal k of a purpose is normal_of_word of word k mod 4 of
  *  counter index k / 4 (four normals per Philox call). normal_of_word(w) is the standard normal
  *  quantile of u = (w + 0.5) 2^-32, computed in single precision from the lower tail
  *  a = min(u, 1 - u) (so it is exactly antisymmetric: complementing w negates it) with a
- *  polynomial in sqrt(-ln(4 a (1 - a))); its largest error against the exact quantile is
+ *  polynomial in sqrt(2 - ln(4 a (1 - a))); its largest error against the exact quantile is
  *  kNormalMaxError (tests/kernels_test.cpp measures it). It reaches |z| = 6.23 at the extreme words.
  *
  *  Uniforms (the events' firing draws) take 52 bits from two 32-bit words: u = (m + 0.5) 2^-52
@@ -48,7 +48,8 @@ constexpr double uniform_from_words(std::uint32_t w0, std::uint32_t w1) noexcept
     return (static_cast<double>(m) + 0.5) * 0x1p-52;
 }
 
-/** Bound on |normal_of_word(w) - Phi^-1((w + 0.5) 2^-32)| / max(1, |Phi^-1|) over all words. */
+/** Bound on |normal_of_word(w) - Phi^-1((w + 0.5) 2^-32)| / max(1, |Phi^-1|) over all words
+ *  (7.5e-7 measured on every word when the coefficients were fitted). */
 inline constexpr double kNormalMaxError = 1e-6;
 
 /** The standard normal of a 32-bit word (see above); single precision. */
