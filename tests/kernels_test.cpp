@@ -22,6 +22,7 @@
 #include "test_support.hpp"
 
 using namespace marketsim;
+using std::uint32_t;
 
 namespace {
 
@@ -130,45 +131,64 @@ TEST_CASE("vectorized Philox equals Random123 on every target - across the path 
     });
 }
 
-TEST_CASE("the single-precision normal is within kNormalMaxError of the exact quantile", "[kernels][accuracy]") {
-    // every word of the far tails (the lowest and highest 2^20), and every 509th word between
+namespace {
+/** Box-Muller in double on the same words: the exact values normal_pair rounds. */
+std::pair<double, double> box_muller(std::uint32_t w1, std::uint32_t w2) {
+    const double u1 = (w1 + 0.5) * 0x1p-32, v1 = (static_cast<double>(~w1) + 0.5) * 0x1p-32;
+    const double log_u1 = w1 >= 0x80000000u ? std::log1p(-v1) : std::log(u1);
+    const double rho = std::sqrt(-2 * log_u1), theta = 2 * M_PI * ((w2 + 0.5) * 0x1p-32);
+    return {rho * std::cos(theta), rho * std::sin(theta)};
+}
+}  // namespace
+
+TEST_CASE("the single-precision normal pair is within kNormalMaxError of Box-Muller in double", "[kernels][accuracy]") {
     double worst = 0.0;
-    std::uint32_t worst_word = 0;
-    const auto check = [&](std::uint32_t w) {
-        const double u = (static_cast<double>(w) + 0.5) * 0x1p-32;
-        // the lower tail's probability exactly, so the reference keeps full precision above 1/2
-        const double exact = w < 0x80000000u ? normal_quantile(u)
-                                             : -normal_quantile((static_cast<double>(~w) + 0.5) * 0x1p-32);
-        const double z = normal_of_word(w);
-        const double err = std::fabs(z - exact) / std::max(1.0, std::fabs(exact));
-        if (err > worst) {
-            worst = err;
-            worst_word = w;
-        }
+    std::uint32_t worst1 = 0, worst2 = 0;
+    std::vector<std::uint32_t> words;
+    const auto add = [&](std::uint32_t w1, std::uint32_t w2) { words.insert(words.end(), {w1, w2}); };
+    std::uint64_t state = 0x9e3779b97f4a7c15ull;
+    const auto next = [&] {  // splitmix64
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return static_cast<std::uint32_t>(z ^ (z >> 31));
     };
-    for (std::uint32_t w = 0; w < (1u << 20); ++w) {
-        check(w);
-        check(~w);
+    // both ends of the radius word (the tails and rho near 0) with random angles; every octant
+    // boundary of the angle word; and 2^23 random pairs
+    for (std::uint32_t k = 0; k < (1u << 18); ++k) {
+        add(k, next());
+        add(~k, next());
+        add(0x80000000u + k, next());
+        add(0x7fffffffu - k, next());
     }
-    for (std::uint64_t w = 1u << 20; w < 0xfff00000u; w += 509) check(static_cast<std::uint32_t>(w));
-    INFO("largest error " << worst << " at word " << worst_word << ", bound " << kNormalMaxError);
+    for (std::uint32_t o = 0; o < 8; ++o)
+        for (std::uint32_t d = 0; d < 64; ++d) {
+            add(next(), (o << 29) + d);
+            add(next(), (o << 29) - 1 - d);
+        }
+    for (int i = 0; i < (1 << 23); ++i) add(next(), next());
+    std::vector<float> z(words.size());
+    kernels::normals_from_words(words.data(), z.data(), words.size());
+    for (std::size_t i = 0; i < words.size(); i += 2) {
+        const auto [c, s] = box_muller(words[i], words[i + 1]);
+        const double err = std::max(std::fabs(z[i] - c) / std::max(1.0, std::fabs(c)),
+                                    std::fabs(z[i + 1] - s) / std::max(1.0, std::fabs(s)));
+        if (err > worst) worst = err, worst1 = words[i], worst2 = words[i + 1];
+    }
+    INFO("largest error " << worst << " at words " << worst1 << ", " << worst2 << "; bound " << kNormalMaxError);
     CHECK(worst <= kNormalMaxError);
-    CHECK(normal_of_word(0) < -6.2);
-    CHECK(normal_of_word(0xffffffffu) > 6.2);
+    // the extreme radius word reaches sqrt(-2 ln 2^-33) = 6.76
+    CHECK(std::hypot(normal_pair(0, 12345).first, normal_pair(0, 12345).second) > 6.76);
 }
 
-TEST_CASE("the single-precision normal is antisymmetric and monotone", "[kernels]") {
-    float previous = -std::numeric_limits<float>::infinity();
-    for (std::uint64_t w = 0; w <= 0xffffffffu; w += 4099) {
-        const auto word = static_cast<std::uint32_t>(w);
-        const float z = normal_of_word(word);
-        REQUIRE(z == -normal_of_word(~word));
-        REQUIRE(z >= previous);
-        previous = z;
+TEST_CASE("turning the angle word by a quarter turns the normal pair exactly", "[kernels]") {
+    for (std::uint32_t i = 0; i < 100000; ++i) {
+        const std::uint32_t w1 = i * 2654435761u, w2 = (i * 40503u) % (3u << 30);
+        const auto [c, s] = normal_pair(w1, w2);
+        const auto [c90, s90] = normal_pair(w1, w2 + (1u << 30));
+        REQUIRE(c90 == -s);
+        REQUIRE(s90 == c);
     }
-    // around the median and the extreme words, every word
-    for (std::uint32_t w = 0x7fffff00u; w < 0x80000100u; ++w) REQUIRE(normal_of_word(w) <= normal_of_word(w + 1));
-    for (std::uint32_t w = 0; w < 4096; ++w) REQUIRE(normal_of_word(w) <= normal_of_word(w + 1));
 }
 
 TEST_CASE("fast_exp is within 1e-15 of libm and handles the ends of the range", "[kernels][accuracy]") {

@@ -142,9 +142,9 @@ void PhiloxWords(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::
     });
 }
 
-// ---- uniform-to-normal in float ------------------------------------------------------------------
+// ---- uniforms to normals in float (Box-Muller) ------------------------------------------------------------------
 
-#include "normal_coefficients.inc"
+#include "log_coefficients.inc"
 
 /** sum_k c[k] x^k (k = 0..N-1) by Estrin's scheme: pairs c[2i] + c[2i+1] x, then pairs of those
  *  with x^2, x^4, ...: a short dependency chain. The coefficients are float bit patterns. */
@@ -164,49 +164,79 @@ HWY_INLINE VF Estrin(DF df, VF x, const std::uint32_t (&bits)[N]) {
     return terms[0];
 }
 
-/** Natural logarithm of a normal float p > 0: p = 2^e m, m in [sqrt(1/2), sqrt(2)), f = m - 1,
- *  ln p = e ln 2 + f + f^2 R(f) (normal_coefficients.inc). */
-template <class DF, class VF>
-HWY_INLINE VF LogF(DF df, VF p) {
-    const hn::RebindToSigned<DF> di;
-    const auto bits = hn::BitCast(di, p);
-    const auto e = hn::ShiftRight<23>(hn::Sub(bits, hn::Set(di, kLogShift)));  // arithmetic shift
-    const VF f = hn::Sub(hn::BitCast(df, hn::Sub(bits, hn::ShiftLeft<23>(e))), hn::Set(df, 1.0f));
-    const VF l = hn::Add(f, hn::Mul(hn::Mul(f, f), Estrin(df, f, kLogCoefficientBits)));
-    return hn::Add(hn::Mul(hn::ConvertTo(df, e), hn::Set(df, std::bit_cast<float>(kLn2Bits))), l);
-}
-
-/** The standard normal of each 32-bit word (random.hpp: normal_of_word): the quantile of the
- *  lower tail a = min(u, 1 - u) of u = (w + 0.5) 2^-32, negated below the median. */
+/** -ln u of u = (w + 0.5) 2^-32 in float, to about 1e-7 relative everywhere: above 1/2 from
+ *  v = 1 - u formed exactly from ~w, so that u near 1 keeps its precision (ln u = log1p(-v)). */
 template <class DU, class VU>
-HWY_INLINE hn::Vec<hn::Rebind<float, DU>> NormalOfWord(DU du, VU w) {
+HWY_INLINE hn::Vec<hn::Rebind<float, DU>> MinusLogUniform(DU du, VU w) {
     const hn::Rebind<float, DU> df;
     const hn::RebindToSigned<DU> di;
     const auto sw = hn::BitCast(di, w);
-    const auto mask = hn::ShiftRight<31>(sw);          // all ones when u >= 1/2
-    const auto a_int = hn::Xor(sw, mask);              // min(w, ~w): 0 .. 2^31 - 1
+    const auto upper = hn::ShiftRight<31>(sw);   // all ones when u >= 1/2
+    const auto a_int = hn::Xor(sw, upper);       // u's or v's integer part: 0 .. 2^31 - 1
     const auto a = hn::Add(hn::Mul(hn::ConvertTo(df, a_int), hn::Set(df, 0x1p-32f)), hn::Set(df, 0x1p-33f));
-    const auto one = hn::Set(df, 1.0f);
-    const auto p = hn::Mul(hn::Mul(hn::Set(df, 4.0f), a), hn::Sub(one, a));
-    const auto y = hn::Sub(hn::Sqrt(hn::Sub(hn::Set(df, 2.0f), LogF(df, p))), hn::Set(df, kNormalShift));
-    const auto t = hn::Mul(hn::Sub(one, hn::Add(a, a)), Estrin(df, y, kNormalCoefficientBits));
-    // negative below the median: set the sign bit where mask is 0
-    const auto sign = hn::AndNot(hn::BitCast(du, mask), hn::Set(du, 0x80000000u));
-    return hn::BitCast(df, hn::Or(hn::BitCast(du, t), sign));
+    const auto up = hn::RebindMask(df, hn::Lt(upper, hn::Zero(di)));
+    const auto u = hn::IfThenElse(up, hn::Sub(hn::Set(df, 1.0f), a), a);
+    // ln u = e ln 2 + f + f^2 R(f) with u = 2^e (1 + f); for u >= sqrt(1/2), e = 0 and f = -v exactly
+    const auto bits = hn::BitCast(di, u);
+    const auto e = hn::ShiftRight<23>(hn::Sub(bits, hn::Set(di, kLogShift)));
+    auto f = hn::Sub(hn::BitCast(df, hn::Sub(bits, hn::ShiftLeft<23>(e))), hn::Set(df, 1.0f));
+    f = hn::IfThenElse(hn::And(up, hn::Le(a, hn::Set(df, 0.29289321f))), hn::Neg(a), f);
+    const auto l = hn::Add(f, hn::Mul(hn::Mul(f, f), Estrin(df, f, kLogCoefficientBits)));
+    return hn::Neg(hn::Add(hn::Mul(hn::ConvertTo(df, e), hn::Set(df, std::bit_cast<float>(kLn2Bits))), l));
 }
 
+/** Box-Muller in float: z_c = rho cos(theta), z_s = rho sin(theta) with rho = sqrt(-2 ln u1),
+ *  theta = 2 pi u2, u_i = (w_i + 0.5) 2^-32. theta's octant comes from w2's top three bits and the
+ *  angle within it from the other 29 (complemented in odd octants), so sin and cos are only ever
+ *  evaluated on (0, pi/4), by Taylor polynomials of degree 9 and 8. */
+template <class DU, class VU>
+HWY_INLINE void NormalPair(DU du, VU w1, VU w2, hn::Vec<hn::Rebind<float, DU>>& zc, hn::Vec<hn::Rebind<float, DU>>& zs) {
+    const hn::Rebind<float, DU> df;
+    const hn::RebindToSigned<DU> di;
+    const auto rho = hn::Sqrt(hn::Mul(hn::Set(df, 2.0f), MinusLogUniform(du, w1)));
+    const auto octant = hn::ShiftRight<29>(w2);
+    const auto odd = hn::Sub(hn::Zero(du), hn::And(octant, hn::Set(du, 1u)));  // all ones in odd octants
+    const auto low = hn::And(hn::Xor(w2, odd), hn::Set(du, 0x1fffffffu));
+    const auto psi = hn::Mul(hn::Add(hn::Mul(hn::ConvertTo(df, hn::BitCast(di, low)), hn::Set(df, 0x1p-29f)), hn::Set(df, 0x1p-30f)),
+                             hn::Set(df, 0.785398163f));
+    const auto p2 = hn::Mul(psi, psi);
+    const auto c = [&](double v) { return hn::Set(df, static_cast<float>(v)); };
+    auto sp = hn::Add(c(1.0 / 120), hn::Mul(p2, hn::Add(c(-1.0 / 5040), hn::Mul(p2, c(1.0 / 362880)))));
+    sp = hn::Add(c(1.0), hn::Mul(p2, hn::Add(c(-1.0 / 6), hn::Mul(p2, sp))));
+    const auto sn = hn::Mul(psi, sp);
+    auto cp = hn::Add(c(1.0 / 24), hn::Mul(p2, hn::Add(c(-1.0 / 720), hn::Mul(p2, c(1.0 / 40320)))));
+    const auto cs = hn::Add(c(1.0), hn::Mul(p2, hn::Add(c(-0.5), hn::Mul(p2, cp))));
+    const auto swap = hn::RebindMask(df, hn::Ne(hn::And(hn::Add(octant, hn::Set(du, 1u)), hn::Set(du, 2u)), hn::Zero(du)));
+    const auto cos_sign = hn::ShiftLeft<29>(hn::And(hn::Add(octant, hn::Set(du, 2u)), hn::Set(du, 4u)));
+    const auto sin_sign = hn::ShiftLeft<29>(hn::And(octant, hn::Set(du, 4u)));
+    const auto cos_t = hn::BitCast(df, hn::Xor(hn::BitCast(du, hn::IfThenElse(swap, sn, cs)), cos_sign));
+    const auto sin_t = hn::BitCast(df, hn::Xor(hn::BitCast(du, hn::IfThenElse(swap, cs, sn)), sin_sign));
+    zc = hn::Mul(rho, cos_t);
+    zs = hn::Mul(rho, sin_t);
+}
+
+/** Normals of interleaved word pairs: (w[2i], w[2i+1]) -> (z[2i], z[2i+1]) = (rho cos, rho sin).
+ *  n is even. */
 void NormalsFromWords(const std::uint32_t* w, float* z, std::size_t n) {
     const hn::ScalableTag<std::uint32_t> du;
     const hn::Rebind<float, decltype(du)> df;
     const std::size_t lanes = hn::Lanes(du);
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes) hn::StoreU(NormalOfWord(du, hn::LoadU(du, w + i)), df, z + i);
-    if (i < n) {
-        HWY_ALIGN std::uint32_t in[HWY_LANES(std::uint32_t)] = {};
-        HWY_ALIGN float out[HWY_LANES(std::uint32_t)];
-        std::memcpy(in, w + i, (n - i) * sizeof(std::uint32_t));
-        hn::Store(NormalOfWord(du, hn::Load(du, in)), df, out);
-        std::memcpy(z + i, out, (n - i) * sizeof(float));
+    HWY_ALIGN std::uint32_t w1[HWY_LANES(std::uint32_t)], w2[HWY_LANES(std::uint32_t)];
+    HWY_ALIGN float zc[HWY_LANES(std::uint32_t)], zs[HWY_LANES(std::uint32_t)];
+    for (std::size_t p = 0; 2 * p < n; p += lanes) {
+        const std::size_t m = std::min(lanes, n / 2 - p);
+        for (std::size_t l = 0; l < lanes; ++l) {
+            w1[l] = l < m ? w[2 * (p + l)] : 0u;
+            w2[l] = l < m ? w[2 * (p + l) + 1] : 0u;
+        }
+        hn::Vec<decltype(df)> a, b;
+        NormalPair(du, hn::Load(du, w1), hn::Load(du, w2), a, b);
+        hn::Store(a, df, zc);
+        hn::Store(b, df, zs);
+        for (std::size_t l = 0; l < m; ++l) {
+            z[2 * (p + l)] = zc[l];
+            z[2 * (p + l) + 1] = zs[l];
+        }
     }
 }
 
@@ -352,10 +382,13 @@ HWY_INLINE void ChunkNormals(const Model& m, ChunkBuffers& b, std::uint64_t firs
     for (std::uint32_t j = 0; 4 * j < count; ++j) {
         const std::uint32_t k = 4 * j;
         PhiloxLanes(m.seed, first, cap, purpose, j, [&](std::size_t i, auto x0, auto x1, auto x2, auto x3) {
-            hn::Store(NormalOfWord(du, x0), df, out + k * cap + i);
-            if (k + 1 < count) hn::Store(NormalOfWord(du, x1), df, out + (k + 1) * cap + i);
-            if (k + 2 < count) hn::Store(NormalOfWord(du, x2), df, out + (k + 2) * cap + i);
-            if (k + 3 < count) hn::Store(NormalOfWord(du, x3), df, out + (k + 3) * cap + i);
+            hn::Vec<decltype(df)> z0, z1, z2, z3;
+            NormalPair(du, x0, x1, z0, z1);
+            NormalPair(du, x2, x3, z2, z3);
+            hn::Store(z0, df, out + k * cap + i);
+            if (k + 1 < count) hn::Store(z1, df, out + (k + 1) * cap + i);
+            if (k + 2 < count) hn::Store(z2, df, out + (k + 2) * cap + i);
+            if (k + 3 < count) hn::Store(z3, df, out + (k + 3) * cap + i);
         });
     }
 }

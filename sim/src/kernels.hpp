@@ -59,7 +59,7 @@ void simulate_chunk(const Model& model, ChunkBuffers& buffers, std::uint64_t fir
 void philox_words(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::uint32_t purpose,
                   std::uint32_t index, std::uint32_t* out, std::size_t stride);
 
-/** z[i] = the standard normal of 32-bit word w[i] (random.hpp: normal_of_word). */
+/** Normals of word pairs: (z[2i], z[2i+1]) = normal_pair(w[2i], w[2i+1]) (random.hpp); n even. */
 void normals_from_words(const std::uint32_t* w, float* z, std::size_t n);
 
 /** y[i] = e^x[i] (random.hpp: fast_exp). y may alias x. */

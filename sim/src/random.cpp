@@ -66,10 +66,11 @@ double uniform(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, st
     return uniform_from_words(w[i], w[i + 1]);
 }
 
-float normal_of_word(std::uint32_t w) noexcept {
-    float z = 0.0f;
-    kernels::normals_from_words(&w, &z, 1);
-    return z;
+std::pair<float, float> normal_pair(std::uint32_t w1, std::uint32_t w2) noexcept {
+    const std::uint32_t w[2] = {w1, w2};
+    float z[2];
+    kernels::normals_from_words(w, z, 2);
+    return {z[0], z[1]};
 }
 
 double fast_exp(double x) noexcept {
@@ -87,7 +88,10 @@ std::uint64_t uniform_threshold(double p) noexcept {
 }
 
 double normal(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, std::uint32_t k) noexcept {
-    return normal_of_word(philox(seed, path, purpose, k >> 2)[k & 3u]);
+    const auto w = philox(seed, path, purpose, k >> 2);
+    const unsigned pair = k & 2u;
+    const auto [zc, zs] = normal_pair(w[pair], w[pair + 1]);
+    return k & 1u ? zs : zc;
 }
 
 void normals(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, double* out,

@@ -6,12 +6,11 @@
  *  block), the block holding four 32-bit words (below). Nothing carries state from one draw to the next, so the thread count, the
  *  scheduling and the order of evaluation cannot change a result.
  *
- *  Normals take one 32-bit word each: normal k of a purpose is normal_of_word of word k mod 4 of
- *  counter index k / 4 (four normals per Philox call). normal_of_word(w) is the standard normal
- *  quantile of u = (w + 0.5) 2^-32, computed in single precision from the lower tail
- *  a = min(u, 1 - u) (so it is exactly antisymmetric: complementing w negates it) with a
- *  polynomial in sqrt(2 - ln(4 a (1 - a))); its largest error against the exact quantile is
- *  kNormalMaxError (tests/kernels_test.cpp measures it). It reaches |z| = 6.23 at the extreme words.
+ *  Normals take one 32-bit word each, in pairs: the four words of a block give normals
+ *  4b .. 4b+3, normal_pair(w0, w1) and normal_pair(w2, w3). normal_pair is Box-Muller in single
+ *  precision: rho = sqrt(-2 ln u1), theta = 2 pi u2 with u_i = (w_i + 0.5) 2^-32, giving
+ *  (rho cos theta, rho sin theta); its largest error against the same formula in double is
+ *  kNormalMaxError (tests/kernels_test.cpp measures it). |z| reaches 6.76 at the extreme words.
  *
  *  Uniforms (the events' firing draws) take 52 bits from two 32-bit words: u = (m + 0.5) 2^-52
  *  with m = (w0 << 20) | (w1 >> 12), so 2^-53 <= u <= 1 - 2^-53 and every u is exact in double;
@@ -23,6 +22,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 namespace marketsim {
 
@@ -48,12 +48,12 @@ constexpr double uniform_from_words(std::uint32_t w0, std::uint32_t w1) noexcept
     return (static_cast<double>(m) + 0.5) * 0x1p-52;
 }
 
-/** Bound on |normal_of_word(w) - Phi^-1((w + 0.5) 2^-32)| / max(1, |Phi^-1|) over all words
- *  (7.5e-7 measured on every word when the coefficients were fitted). */
+/** Bound on the error of normal_pair against Box-Muller in double on the same words, as a
+ *  fraction of max(1, |z|) (2.8e-7 measured over 2^24 random pairs and both tails). */
 inline constexpr double kNormalMaxError = 1e-6;
 
-/** The standard normal of a 32-bit word (see above); single precision. */
-float normal_of_word(std::uint32_t w) noexcept;
+/** The two standard normals of words w1 (radius) and w2 (angle); single precision. */
+std::pair<float, float> normal_pair(std::uint32_t w1, std::uint32_t w2) noexcept;
 
 /** e^x with relative error below 1e-15: the sampler's exponential, 0 below e^-707.5. */
 double fast_exp(double x) noexcept;
@@ -62,7 +62,7 @@ double fast_exp(double x) noexcept;
 std::uint64_t uniform_threshold(double p) noexcept;
 
 /** Standard normal quantile Phi^-1(u) for 0 < u < 1 in double (Wichura's AS 241, relative error
- *  about 1e-16): the reference the single-precision transform is measured against. */
+ *  about 1e-16). */
 double normal_quantile(double u) noexcept;
 
 /** Uniform k of (seed, path, purpose). */
