@@ -2,6 +2,7 @@
 // 0 done, 2 a usage or scenario error (nothing written), 1 any other failure.
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "marketsim/report.hpp"
 #include "marketsim/scenario_file.hpp"
 #include "marketsim/simd.hpp"
+#include "marketsim/sweep.hpp"
 #include "marketsim/version.hpp"
 
 namespace {
@@ -110,6 +112,51 @@ int compare_command(const CompareArgs& c, const marketsim::RunOptions& options) 
     return 0;
 }
 
+struct SweepArgs {
+    std::string scenario;
+    std::vector<std::string> sets;  ///< PATH=LO:HI:STEP (an axis) or PATH=VALUE (fixed)
+    std::string series = "total";
+    std::string out_dir;
+    bool quiet = false;
+};
+
+int sweep_command(const SweepArgs& a, const marketsim::RunOptions& options) {
+    std::vector<std::string> fixed;
+    std::vector<marketsim::SweepAxis> axes;
+    for (const std::string& set : a.sets) {
+        if (auto axis = marketsim::parse_sweep_axis(set)) axes.push_back(std::move(*axis));
+        else fixed.push_back(set);
+    }
+    const marketsim::Sweep s = marketsim::sweep(a.scenario, fixed, axes, options, a.series);
+    const std::filesystem::path dir =
+        a.out_dir.empty() ? std::filesystem::path("out") / ("sweep-" + s.scenario) : std::filesystem::path(a.out_dir);
+    nlohmann::json summary;
+    summary["marketsim_version"] = std::string(marketsim::version());
+    summary["scenario"] = s.scenario;
+    summary["axes"] = nlohmann::json::array();
+    for (const marketsim::SweepAxis& ax : axes)
+        summary["axes"].push_back({{"path", ax.path}, {"low", ax.lo}, {"high", ax.hi}, {"step", ax.step},
+                                   {"points", ax.values.size()}});
+    summary["fixed"] = fixed;
+    summary["series"] = s.series;
+    summary["year"] = s.year;
+    summary["points"] = s.points.size();
+    summary["seed"] = s.seed;
+    summary["paths"] = s.paths;
+    summary["threads"] = s.threads;
+    summary["processes"] = 1;
+    summary["simd"] = marketsim::simd::target();
+    summary["elapsed_seconds"] = s.elapsed_seconds;
+    summary["warnings"] = s.warnings;
+    marketsim::write_files(dir, {{"sweep.csv", marketsim::sweep_csv(s)}, {"summary.json", summary.dump(2) + "\n"}});
+    if (!a.quiet) {
+        for (const std::string& w : s.warnings) std::cerr << "warning: " << w << '\n';
+        std::cout << marketsim::sweep_summary_text(s);
+        std::cout << "wrote " << (dir / "sweep.csv").string() << " and summary.json\n";
+    }
+    return 0;
+}
+
 struct BenchArgs {
     std::string scenario = "scenarios/baseline.toml";
     std::vector<std::string> sets;
@@ -190,6 +237,28 @@ int main(int argc, char** argv) {
     compare_cmd->add_option("--out", compare_args.out_dir, "Output folder (default out/compare-<names>/)");
     compare_cmd->add_flag("--quiet,-q", compare_args.quiet, "Print nothing but errors");
 
+    SweepArgs sweep_args;
+    marketsim::RunOptions sweep_options;
+    std::uint64_t sweep_seed = 0;
+    CLI::App* sweep_cmd = app.add_subcommand(
+        "sweep", "Run a scenario over a grid of values (--set PATH=LO:HI:STEP) on common random numbers into sweep.csv");
+    sweep_cmd->add_option("--simd", simd_target, simd_help);
+    sweep_cmd->add_option("scenario", sweep_args.scenario, "Scenario file (TOML)")->required();
+    sweep_cmd->add_option("--set", sweep_args.sets,
+                          "A grid axis PATH=LO:HI:STEP (HI included when reached within half a step), or a fixed "
+                          "PATH=VALUE; repeatable, the first axis varies slowest")
+        ->take_all()
+        ->allow_extra_args(false);
+    sweep_cmd->add_option("--series", sweep_args.series, "Series summarised at the horizon (default total)");
+    sweep_cmd->add_option("--paths", sweep_options.paths, "Growth paths per point (default 100000)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000000}));
+    CLI::Option* sweep_seed_opt =
+        sweep_cmd->add_option("--seed", sweep_seed, "Random seed for every point (default: the scenario's)")
+            ->check(CLI::Range(std::uint64_t{0}, (std::uint64_t{1} << 63) - 1));
+    sweep_cmd->add_option("--threads", sweep_options.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 4096));
+    sweep_cmd->add_option("--out", sweep_args.out_dir, "Output folder (default out/sweep-<scenario name>/)");
+    sweep_cmd->add_flag("--quiet,-q", sweep_args.quiet, "Print nothing but errors");
+
     BenchArgs bench_args;
     CLI::App* bench = app.add_subcommand(
         "bench", "Measure throughput: cell-year samples/s per thread count, peak memory, kernel rates");
@@ -230,6 +299,10 @@ int main(int argc, char** argv) {
         if (*compare_cmd) {
             if (*compare_seed_opt) compare_options.seed = compare_seed;
             return compare_command(compare_args, compare_options);
+        }
+        if (*sweep_cmd) {
+            if (*sweep_seed_opt) sweep_options.seed = sweep_seed;
+            return sweep_command(sweep_args, sweep_options);
         }
         if (*bench) {
             bench_args.threads_given = bench->count("--threads") > 0;

@@ -1,0 +1,74 @@
+#pragma once
+/** A grid of what-ifs on common random numbers (`marketsim sweep`).
+ *
+ *  Each axis is a `--set` path and a range LO:HI:STEP; the grid is every combination (the first
+ *  axis varying slowest). Every point runs the scenario with that point's values set, the same
+ *  seed and the same paths, so the differences between points are the model's, not noise: a
+ *  statistic that every path's value moves in one direction moves the same way in the sweep.
+ *
+ *      auto axis = parse_sweep_axis("growth.rate=0.04:0.06:0.005");  // 0.04, 0.045, ..., 0.06
+ *      Sweep s = sweep("baseline.toml", {}, {axis}, RunOptions{});
+ *      std::string csv = sweep_csv(s);
+ */
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marketsim/engine.hpp"
+#include "marketsim/scenario.hpp"
+
+namespace marketsim {
+
+inline constexpr std::size_t kMaxSweepPoints = 10000;
+
+struct SweepAxis {
+    std::string path;            ///< a --set path, e.g. growth.rate
+    double lo = 0.0, hi = 0.0, step = 0.0;
+    /// lo, lo + step, ... short of hi + step / 2; a point that reaches hi (passes it by less than
+    /// half a step, or falls short of it by rounding only) is hi itself
+    std::vector<double> values;
+};
+
+/** "PATH=LO:HI:STEP" as an axis, or nullopt when the text is not of that form (a plain
+ *  PATH=VALUE). Throws InputError for a bad grid: LO > HI, a step that is not positive, or more
+ *  than kMaxSweepPoints values. */
+std::optional<SweepAxis> parse_sweep_axis(std::string_view text);
+
+/** One point of the grid: the axes' values and the chosen series' statistics at the horizon. */
+struct SweepPoint {
+    std::vector<double> values;       ///< one per axis
+    double mean = 0.0, p05 = 0.0, p50 = 0.0, p95 = 0.0;
+    std::vector<double> target_probability;  ///< each of the scenario's targets (at this point)
+};
+
+struct Sweep {
+    std::string scenario;              ///< the name of the scenario swept
+    std::vector<std::string> axes;     ///< the paths, in grid order
+    std::string series;                ///< the series summarised
+    int year = 0;                      ///< the horizon
+    std::vector<Target> targets;       ///< the scenario's targets at the first point
+    std::vector<SweepPoint> points;
+    std::vector<std::string> warnings;
+    std::uint64_t seed = 0;
+    std::uint64_t paths = 0;
+    int threads = 0;
+    double elapsed_seconds = 0.0;
+};
+
+/** Runs `file` (with `sets` applied, then each point's values) at every point of the grid.
+ *  The seed is options.seed, else the scenario's own. Throws InputError, before sampling
+ *  anything, for no axis, more than kMaxSweepPoints points, an unknown path or a value the
+ *  scenario rejects at any point, or a series that does not exist. */
+Sweep sweep(const std::string& file, const std::vector<std::string>& sets, const std::vector<SweepAxis>& axes,
+            const RunOptions& options, const std::string& series = "total");
+
+/** sweep.csv: one column per axis (named by its path), then series, year, mean, p05, p50, p95
+ *  and one `p_target<i>` column per target (share of paths at or above it); a row per point. */
+std::string sweep_csv(const Sweep& sweep);
+
+/** A table of the points for the terminal (at most `max_rows` rows, then a count of the rest). */
+std::string sweep_summary_text(const Sweep& sweep, std::size_t max_rows = 40);
+
+}  // namespace marketsim
