@@ -206,6 +206,13 @@ int main(int argc, char** argv) {
     CLI::Option* seed_opt = run->add_option("--seed", seed, "Random seed, 0..2^63-1 (default: scenario.seed, else 1)")
                                 ->check(CLI::Range(std::uint64_t{0}, (std::uint64_t{1} << 63) - 1));
     run->add_option("--threads", options.threads, "Worker threads (default: all cores)")->check(CLI::Range(1, 4096));
+    double precision = 0.0;
+    CLI::Option* precision_opt = run->add_option(
+        "--precision", precision,
+        "Stopping rule: add path blocks until every band's 95% interval half-width is below REL x its value");
+    CLI::Option* max_paths_opt =
+        run->add_option("--max-paths", options.max_paths, "With --precision: at most this many paths (default 1e8)")
+            ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000000}));
     run->add_option("--out", out_dir, "Output folder (default out/<scenario name>/)");
     run->add_flag("--ci", ci, "Add 95% interval columns (<column>_lo, <column>_hi) to bands.csv");
     run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
@@ -294,6 +301,14 @@ int main(int argc, char** argv) {
         marketsim::simd::pin_from_environment();
         if (!simd_target.empty()) marketsim::simd::pin(simd_target);
         if (*seed_opt) options.seed = seed;
+        if (*precision_opt) {
+            if (run->count("--paths") > 0)
+                throw marketsim::InputError("--paths and --precision exclude each other: --precision chooses the paths "
+                                            "(bounded by --max-paths)");
+            options.precision = precision;
+        } else if (*max_paths_opt) {
+            throw marketsim::InputError("--max-paths only applies with --precision");
+        }
         if (*run) return run_command(run_args, options, out_dir, ci, quiet);
         if (*validate) return validate_command(validate_args);
         if (*compare_cmd) {

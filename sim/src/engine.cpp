@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <tuple>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -16,6 +17,7 @@
 
 #include "kernels.hpp"
 #include "marketsim/error.hpp"
+#include "marketsim/report.hpp"
 #include "marketsim/sampler.hpp"
 
 namespace marketsim {
@@ -91,32 +93,44 @@ Model compile_for_run(const Scenario& scenario, const RunOptions& options) {
 int thread_count(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }
 
 void for_each_block(std::uint64_t paths, int threads,
-                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body) {
+                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body, std::uint64_t from_path) {
     const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
     tbb::task_arena arena(thread_count(threads));
     arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1), [&](const tbb::blocked_range<std::uint64_t>& r) {
+        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(from_path / kBlockPaths, blocks, 1),
+                          [&](const tbb::blocked_range<std::uint64_t>& r) {
             for (std::uint64_t b = r.begin(); b != r.end(); ++b) body(b * kBlockPaths, std::min(paths, (b + 1) * kBlockPaths));
         });
     });
 }
 
-BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
-                           std::uint64_t paths, int threads) {
+namespace {
+/** Adds paths [from, paths) to `total` (from a multiple of kBlockPaths). */
+void accumulate_range(BandAccumulator& total, const Model& model, double relative_accuracy,
+                      const std::vector<TargetIndex>& targets, std::uint64_t from, std::uint64_t paths, int threads) {
     struct Local {
         ChunkSampler sampler;
         BandAccumulator acc;
     };
     tbb::enumerable_thread_specific<Local> locals(
         [&] { return Local{ChunkSampler(model), BandAccumulator(model, relative_accuracy, targets)}; });
-    for_each_block(paths, threads, [&](std::uint64_t first, std::uint64_t end) {
-        Local& local = locals.local();
-        local.acc.begin_block();
-        local.sampler.accumulate(first, end, local.acc);
-        local.acc.end_block();
-    });
-    BandAccumulator total(model, relative_accuracy, targets);
+    for_each_block(
+        paths, threads,
+        [&](std::uint64_t first, std::uint64_t end) {
+            Local& local = locals.local();
+            local.acc.begin_block();
+            local.sampler.accumulate(first, end, local.acc);
+            local.acc.end_block();
+        },
+        from);
     for (const Local& local : locals) total.merge(local.acc);
+}
+}  // namespace
+
+BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
+                           std::uint64_t paths, int threads) {
+    BandAccumulator total(model, relative_accuracy, targets);
+    accumulate_range(total, model, relative_accuracy, targets, 0, paths, threads);
     return total;
 }
 
@@ -179,19 +193,79 @@ Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc
     return r;
 }
 
+std::pair<double, std::string> largest_relative_half_width(const Results& r) {
+    constexpr double z95 = 1.959963984540054;
+    double worst = 0.0;
+    std::string where;
+    const auto consider = [&](double half, double value, std::size_t s, int t, const std::string& column) {
+        const double rel = half == 0.0 ? 0.0 : half / std::fabs(value);
+        if (rel > worst || (where.empty() && rel >= worst)) {
+            worst = rel;
+            where = r.series[s] + " " + std::to_string(r.base_year + t) + " " + column;
+        }
+    };
+    for (std::size_t s = 0; s < r.series.size(); ++s)
+        for (int t = 0; t <= r.years; ++t) {
+            const Band& b = r.band(s, t);
+            consider(z95 * b.se_mean, b.mean, s, t, "mean");
+            for (std::size_t k = 0; k < b.quantile.size(); ++k)
+                consider(0.5 * (b.quantile_hi[k] - b.quantile_lo[k]), b.quantile[k], s, t, quantile_column(r.quantiles[k]));
+        }
+    return {worst, where};
+}
+
 Results run(const Scenario& scenario, const RunOptions& options) {
-    if (options.paths == 0) throw InputError("--paths must be at least 1");
+    if (options.precision) {
+        const double p = *options.precision;
+        if (!(p > 0 && p < 1)) throw InputError("--precision must be between 0 and 1 (a relative half-width), not " +
+                                                format_number(p));
+        if (p < 2 * scenario.relative_accuracy)
+            throw InputError("--precision " + format_number(p) + " is below twice output.relative_accuracy (" +
+                             format_number(scenario.relative_accuracy) +
+                             "): the quantile summaries cannot resolve it; lower output.relative_accuracy first");
+        if (options.max_paths == 0) throw InputError("--max-paths must be at least 1");
+    } else if (options.paths == 0) {
+        throw InputError("--paths must be at least 1");
+    }
     const Model model = compile_for_run(scenario, options);
     const int threads = thread_count(options.threads);
     require_memory(estimate_memory_bytes(model, scenario.relative_accuracy, threads),
                    "raise output.relative_accuracy, use fewer threads, or narrow the spreads");
     const std::vector<TargetIndex> targets = target_indices(model, scenario);
     const auto start = std::chrono::steady_clock::now();
-    const BandAccumulator acc = accumulate(model, scenario.relative_accuracy, targets, options.paths, options.threads);
+    BandAccumulator acc(model, scenario.relative_accuracy, targets);
+    std::optional<PrecisionReport> report;
+    Results r;
+    if (!options.precision) {
+        accumulate_range(acc, model, scenario.relative_accuracy, targets, 0, options.paths, options.threads);
+        r = summarize(model, scenario, acc);
+    } else {
+        // Checkpoints depend only on the statistics accumulated so far, which are the same for any
+        // thread count, so the run stops at the same block everywhere.
+        report = PrecisionReport{};
+        report->target = *options.precision;
+        std::uint64_t done = 0, next = std::min<std::uint64_t>(options.max_paths, 64 * kBlockPaths);
+        while (true) {
+            accumulate_range(acc, model, scenario.relative_accuracy, targets, done, next, options.threads);
+            done = next;
+            r = summarize(model, scenario, acc);
+            ++report->checks;
+            std::tie(report->reached, report->worst) = largest_relative_half_width(r);
+            report->met = report->reached < report->target;
+            if (report->met || done >= options.max_paths) break;
+            // half-widths shrink as 1/sqrt(n): ask for what that law needs, 5% more, in whole blocks,
+            // at least 16 blocks more and at most four times as many paths
+            const double ratio = report->reached / report->target;
+            const double want = std::ceil(static_cast<double>(done) * ratio * ratio * 1.05 / kBlockPaths) * kBlockPaths;
+            const double lo = static_cast<double>(done + 16 * kBlockPaths), hi = 4.0 * static_cast<double>(done);
+            next = static_cast<std::uint64_t>(std::min(std::max(want, lo), std::max(hi, lo)));
+            next = std::min(next, options.max_paths);
+        }
+    }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    Results r = summarize(model, scenario, acc);
     r.threads = threads;
     r.elapsed_seconds = elapsed.count();
+    r.precision = report;
     return r;
 }
 

@@ -80,6 +80,15 @@ std::vector<std::string> run_warnings(const Scenario& sc, const Results& r) {
                       100 * total, 100 * (total - rates), 100 * rates);
         w.emplace_back(buf);
     }
+    if (r.precision && !r.precision->met) {
+        char buf[320];
+        std::snprintf(buf, sizeof buf,
+                      "the precision target %g was not met within %llu paths (--max-paths): the widest 95%% "
+                      "interval is %.3g of its value (%s)",
+                      r.precision->target, static_cast<unsigned long long>(r.paths), r.precision->reached,
+                      r.precision->worst.c_str());
+        w.emplace_back(buf);
+    }
     return w;
 }
 
@@ -100,6 +109,15 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     j["processes"] = 1;
     j["simd"] = simd::target();
     j["elapsed_seconds"] = r.elapsed_seconds;
+    if (r.precision)
+        j["precision"] = {{"target", r.precision->target},
+                          {"reached", r.precision->reached},
+                          {"met", r.precision->met},
+                          {"widest_band", r.precision->worst},
+                          {"checkpoints", r.precision->checks},
+                          {"paths", r.paths},
+                          {"definition", "largest 95% interval half-width over every band (mean, quantiles) "
+                                         "of every series and year, relative to the band's value"}};
     j["throughput"] = {{"cell_year_samples_per_second", r.throughput()},
                        {"cells", r.cells},
                        {"years", r.years},
@@ -166,6 +184,12 @@ std::string run_summary_text(const Scenario& sc, const Results& r) {
                   sc.name.c_str(), static_cast<unsigned long long>(r.paths), static_cast<unsigned long long>(r.seed),
                   r.threads, r.elapsed_seconds, r.throughput());
     out << buf;
+    if (r.precision) {
+        std::snprintf(buf, sizeof buf, "precision: every band's 95%% interval within %.3g of its value (target %g%s), widest %s\n",
+                      r.precision->reached, r.precision->target, r.precision->met ? ", met" : ", NOT met",
+                      r.precision->worst.c_str());
+        out << buf;
+    }
     std::size_t k5 = 0, k50 = 0, k95 = 0;
     for (std::size_t k = 0; k < r.quantiles.size(); ++k) {
         if (std::fabs(r.quantiles[k] - 0.05) < std::fabs(r.quantiles[k5] - 0.05)) k5 = k;

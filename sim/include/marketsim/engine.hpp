@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "marketsim/accumulator.hpp"
@@ -23,6 +24,19 @@ struct RunOptions {
     std::uint64_t paths = 100000;
     int threads = 0;                      ///< 0: all the machine's cores
     std::optional<std::uint64_t> seed;    ///< overrides scenario.seed
+    /// the stopping rule: instead of `paths`, add blocks until every band's 95% interval
+    /// half-width is below precision x its value, or max_paths are done (run())
+    std::optional<double> precision;
+    std::uint64_t max_paths = 100000000;
+};
+
+/** How a run with the stopping rule ended. */
+struct PrecisionReport {
+    double target = 0.0;    ///< the requested relative half-width
+    double reached = 0.0;   ///< the largest relative half-width over every band, at the end
+    bool met = false;       ///< reached < target
+    std::string worst;      ///< the band with the largest: "series year column"
+    std::uint64_t checks = 0;  ///< checkpoints evaluated
 };
 
 /** One series in one year. Quantiles follow Results::quantiles. */
@@ -60,6 +74,7 @@ struct Results {
     std::uint64_t paths = 0;
     int threads = 0;
     double elapsed_seconds = 0.0;
+    std::optional<PrecisionReport> precision;  ///< set when the stopping rule ran
 
     const Band& band(std::size_t series_index, int t) const {
         return bands[series_index * static_cast<std::size_t>(years + 1) + static_cast<std::size_t>(t)];
@@ -77,9 +92,15 @@ int thread_count(int threads);
 
 /** Calls body(first, end) for every block of paths [b kBlockPaths, min(paths, (b+1) kBlockPaths))
  *  on thread_count(threads) threads; different blocks run concurrently, so body keeps
- *  per-thread state (e.g. tbb::enumerable_thread_specific) and merges it exactly afterwards. */
+ *  per-thread state (e.g. tbb::enumerable_thread_specific) and merges it exactly afterwards.
+ *  With from_path (a multiple of kBlockPaths), the blocks start there instead of at 0. */
 void for_each_block(std::uint64_t paths, int threads,
-                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body);
+                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body,
+                    std::uint64_t from_path = 0);
+
+/** The largest relative 95% half-width over every band of `results` (the mean's 1.96 standard
+ *  errors, each quantile's order-statistic interval), and which band it is. */
+std::pair<double, std::string> largest_relative_half_width(const Results& results);
 
 /** Simulates `paths` paths of `model` on `threads` threads (0: all) into one accumulator. */
 BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
@@ -101,7 +122,11 @@ void require_memory(double need_bytes, const std::string& advice);
 std::vector<TargetIndex> target_indices(const Model& model, const Scenario& scenario);
 
 /** compile_for_run, accumulate, summarize; records seed, threads and elapsed time.
- *  Refuses (InputError) a run whose estimated memory exceeds what the machine has available. */
+ *  Refuses (InputError) a run whose estimated memory exceeds what the machine has available.
+ *  With options.precision, paths come in whole blocks up to checkpoints fixed by the statistics
+ *  so far (first 64 blocks, then about what the half-widths' 1/sqrt(n) law asks for, at most
+ *  four times as many), so the stopping point is the same for any thread count; InputError when
+ *  the precision is below twice the scenario's relative accuracy or not positive. */
 Results run(const Scenario& scenario, const RunOptions& options);
 
 }  // namespace marketsim
