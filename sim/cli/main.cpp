@@ -2,6 +2,7 @@
 // 0 done, 2 a usage or scenario error (nothing written), 1 any other failure.
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "marketsim/bench.hpp"
+#include "marketsim/calibrate.hpp"
 #include "marketsim/compare.hpp"
 #include "marketsim/engine.hpp"
 #include "marketsim/error.hpp"
@@ -157,6 +159,87 @@ int sweep_command(const SweepArgs& a, const marketsim::RunOptions& options) {
     return 0;
 }
 
+struct CalibrateArgs {
+    std::string scenario;
+    std::vector<std::string> sets;
+    std::string target;
+    std::string stat = "p50";
+    std::string bracket;
+    std::string write;
+    std::string out_dir;
+    bool quiet = false;
+};
+
+/** Six significant digits, for the terminal (files keep every digit). */
+std::string brief(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", x);
+    return buf;
+}
+
+int calibrate_command(const CalibrateArgs& a, const marketsim::RunOptions& options,
+                      marketsim::CalibrateOptions calibrate_options) {
+    const marketsim::CalibrationTarget target = marketsim::parse_calibration_target(a.target);
+    if (a.stat == "p50") calibrate_options.statistic = marketsim::Statistic::p50;
+    else if (a.stat == "mean") calibrate_options.statistic = marketsim::Statistic::mean;
+    else throw marketsim::InputError("--stat " + a.stat + ": choose p50 or mean");
+    if (!a.bracket.empty()) {
+        const auto axis = marketsim::parse_sweep_axis("x=" + a.bracket + ":1");
+        if (!axis) throw marketsim::InputError("--bracket " + a.bracket + ": expected LO:HI, e.g. 0.03:0.08");
+        calibrate_options.bracket = std::make_pair(axis->lo, axis->hi);
+    }
+    if (!a.write.empty() && std::filesystem::exists(a.write))
+        throw marketsim::InputError("--write " + a.write + ": the file exists; choose another name or remove it first");
+    const marketsim::Scenario scenario = marketsim::load_scenario(a.scenario, a.sets);
+    const marketsim::Calibration c = marketsim::calibrate(a.scenario, a.sets, target, calibrate_options, options);
+    const std::filesystem::path dir =
+        a.out_dir.empty() ? std::filesystem::path("out") / ("calibrate-" + scenario.name) : std::filesystem::path(a.out_dir);
+    nlohmann::json summary;
+    summary["marketsim_version"] = std::string(marketsim::version());
+    summary["scenario"] = scenario.name;
+    summary["target"] = {{"series", target.series}, {"year", target.year}, {"value", target.value}, {"statistic", a.stat}};
+    summary["path"] = c.path;
+    summary["value"] = c.value;
+    summary["value_95_half_width"] = c.value_half_width;
+    summary["statistic_at_value"] = c.statistic;
+    summary["statistic_95_half_width"] = c.statistic_half_width;
+    summary["slope"] = c.slope;
+    summary["start"] = c.start;
+    summary["bracket"] = {c.lo, c.hi};
+    summary["tolerance"] = calibrate_options.tolerance;
+    summary["evaluations"] = c.evaluations;
+    summary["seed"] = c.seed;
+    summary["paths"] = c.paths;
+    summary["processes"] = 1;
+    summary["simd"] = marketsim::simd::target();
+    summary["warnings"] = c.warnings;
+    std::vector<std::pair<std::string, std::string>> files = {{"calibration.json", summary.dump(2) + "\n"}};
+    marketsim::write_files(dir, files);
+    if (!a.write.empty()) {
+        const std::filesystem::path w(a.write);
+        marketsim::write_files(w.has_parent_path() ? w.parent_path() : std::filesystem::path("."),
+                               {{w.filename().string(),
+                                 marketsim::calibrated_scenario_toml(a.scenario, a.write, a.sets, target, c,
+                                                                     calibrate_options.statistic)}});
+    }
+    if (!a.quiet) {
+        for (const std::string& w : c.warnings) std::cerr << "warning: " << w << '\n';
+        std::cout << "calibrate " << scenario.name << ": " << c.path << " so that the " << a.stat << " of "
+                  << target.series << " in " << target.year << " is " << marketsim::format_number(target.value) << '\n'
+                  << "  " << c.paths << " paths per evaluation, seed " << c.seed << ", " << c.evaluations
+                  << " evaluations in [" << marketsim::format_number(c.lo) << ", " << marketsim::format_number(c.hi)
+                  << "], tolerance " << marketsim::format_number(calibrate_options.tolerance) << '\n'
+                  << "  at the solution the " << a.stat << " is " << brief(c.statistic) << " +/- "
+                  << brief(c.statistic_half_width) << " (95% Monte Carlo), so the solution is good to +/- "
+                  << brief(c.value_half_width) << " (95%)\n"
+                  << "wrote " << (dir / "calibration.json").string();
+        if (!a.write.empty()) std::cout << " and " << a.write;
+        std::cout << '\n';
+    }
+    std::cout << c.path << " = " << marketsim::format_number(c.value) << '\n';
+    return 0;
+}
+
 struct BenchArgs {
     std::string scenario = "scenarios/baseline.toml";
     std::vector<std::string> sets;
@@ -266,6 +349,34 @@ int main(int argc, char** argv) {
     sweep_cmd->add_option("--out", sweep_args.out_dir, "Output folder (default out/sweep-<scenario name>/)");
     sweep_cmd->add_flag("--quiet,-q", sweep_args.quiet, "Print nothing but errors");
 
+    CalibrateArgs calibrate_args;
+    marketsim::RunOptions calibrate_run;
+    marketsim::CalibrateOptions calibrate_options;
+    std::uint64_t calibrate_seed = 0;
+    CLI::App* calibrate_cmd = app.add_subcommand(
+        "calibrate", "Solve an input (default growth.rate) so that a statistic of a series in a year meets a value");
+    calibrate_cmd->add_option("--simd", simd_target, simd_help);
+    calibrate_cmd->add_option("scenario", calibrate_args.scenario, "Scenario file (TOML)")->required();
+    calibrate_cmd->add_option("--target", calibrate_args.target, "SERIES:YEAR=VALUE, e.g. total:2030=53.8")->required();
+    calibrate_cmd->add_option("--solve", calibrate_options.path, "The --set path to solve for (default growth.rate)");
+    calibrate_cmd->add_option("--stat", calibrate_args.stat, "p50 (default) or mean");
+    calibrate_cmd->add_option("--bracket", calibrate_args.bracket,
+                              "LO:HI to search (default: the scenario's value v +/- max(0.05, |v|))");
+    calibrate_cmd->add_option("--write", calibrate_args.write,
+                              "Save a scenario that extends this one with the solved value in [set]");
+    calibrate_cmd->add_option("--set", calibrate_args.sets, "Override a value: PATH=VALUE; repeatable")
+        ->take_all()
+        ->allow_extra_args(false);
+    calibrate_cmd->add_option("--paths", calibrate_run.paths, "Growth paths per evaluation (default 100000)")
+        ->check(CLI::Range(std::uint64_t{2}, std::uint64_t{1000000000}));
+    CLI::Option* calibrate_seed_opt =
+        calibrate_cmd->add_option("--seed", calibrate_seed, "Random seed for every evaluation (default: the scenario's)")
+            ->check(CLI::Range(std::uint64_t{0}, (std::uint64_t{1} << 63) - 1));
+    calibrate_cmd->add_option("--threads", calibrate_run.threads, "Worker threads (default: all cores)")
+        ->check(CLI::Range(1, 4096));
+    calibrate_cmd->add_option("--out", calibrate_args.out_dir, "Output folder (default out/calibrate-<scenario name>/)");
+    calibrate_cmd->add_flag("--quiet,-q", calibrate_args.quiet, "Print only the last line, PATH = VALUE");
+
     BenchArgs bench_args;
     CLI::App* bench = app.add_subcommand(
         "bench", "Measure throughput: cell-year samples/s per thread count, peak memory, kernel rates");
@@ -314,6 +425,10 @@ int main(int argc, char** argv) {
         if (*compare_cmd) {
             if (*compare_seed_opt) compare_options.seed = compare_seed;
             return compare_command(compare_args, compare_options);
+        }
+        if (*calibrate_cmd) {
+            if (*calibrate_seed_opt) calibrate_run.seed = calibrate_seed;
+            return calibrate_command(calibrate_args, calibrate_run, calibrate_options);
         }
         if (*sweep_cmd) {
             if (*sweep_seed_opt) sweep_options.seed = sweep_seed;
