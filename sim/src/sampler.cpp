@@ -77,11 +77,23 @@ void correlated_normals(const Model& m, const float* draws, float* factor, float
 }
 
 void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double* out) noexcept {
-    const std::uint32_t cells = m.cell_count, ns = m.series_count(), nd = m.factor_draws();
+    const std::uint32_t nd = m.factor_draws();
+    DrawSource own;
+    own.normals = [&](std::uint32_t purpose, float* z) {
+        normals(m.seed, path, purpose, ws.draws_.data(), nd);
+        std::transform(ws.draws_.begin(), ws.draws_.end(), z, [](double v) { return static_cast<float>(v); });
+    };
+    own.fires = [&](std::size_t e, std::uint32_t year) {
+        return uniform(m.seed, path, m.events[e].purpose, year) < m.events[e].probability;
+    };
+    simulate_path(m, ws, out, own);
+}
+
+void simulate_path(const Model& m, PathWorkspace& ws, double* out, const DrawSource& source) {
+    const std::uint32_t cells = m.cell_count, ns = m.series_count();
     const int n = m.years;
     const auto draw = [&](std::uint32_t purpose) {
-        normals(m.seed, path, purpose, ws.draws_.data(), nd);
-        std::transform(ws.draws_.begin(), ws.draws_.end(), ws.normals_.begin(), [](double v) { return static_cast<float>(v); });
+        source.normals(purpose, ws.normals_.data());
         correlated_normals(m, ws.normals_.data(), ws.factor_.data(), ws.z_.data());
     };
 
@@ -93,11 +105,11 @@ void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double
     }
 
     std::fill(ws.shock_.begin(), ws.shock_.end(), 0.0);
-    for (const EventModel& e : m.events) {
+    for (std::size_t ev = 0; ev < m.events.size(); ++ev) {
+        const EventModel& e = m.events[ev];
         int active_until = 0;  // last year index covered by a firing so far
         for (int f = e.first_fire; f <= e.last_fire; ++f) {
-            const auto year = static_cast<std::uint32_t>(m.base_year + f);
-            if (!(uniform(m.seed, path, e.purpose, year) < e.probability)) continue;
+            if (!source.fires(ev, static_cast<std::uint32_t>(m.base_year + f))) continue;
             // active in f..f+d-1 (not past the horizon); overlapping firings do not stack
             const int from = std::max(f, active_until + 1), to = std::min(f + e.duration - 1, n);
             for (int t = from; t <= to; ++t)

@@ -12,6 +12,7 @@
  *  1e-15), series sums and all statistics in double.
  */
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -55,6 +56,14 @@ private:
     std::unique_ptr<kernels::ChunkBuffers> buffers_;
 };
 
+/** Where simulate_path takes a path's draws from (sensitivity analysis swaps and pins them). */
+struct DrawSource {
+    /// the factor draws' normals (factor_draws() of them) of `purpose`, in float
+    std::function<void(std::uint32_t purpose, float* normals)> normals;
+    /// whether event e (index into Model::events) fires in calendar year `year`
+    std::function<bool(std::size_t e, std::uint32_t year)> fires;
+};
+
 /** Scratch space for simulate_path, reused from path to path by one thread. */
 class PathWorkspace {
 public:
@@ -62,6 +71,7 @@ public:
 
 private:
     friend void simulate_path(const Model&, std::uint64_t, PathWorkspace&, double*) noexcept;
+    friend void simulate_path(const Model&, PathWorkspace&, double*, const DrawSource&);
     std::vector<double> draws_;   ///< factor_draws() normals of one purpose
     std::vector<float> normals_;  ///< the same in float
     std::vector<float> factor_;   ///< F_d[m] for every member, all dimensions
@@ -80,5 +90,8 @@ void correlated_normals(const Model& model, const float* draws, float* factor, f
  *  reference the vectorized sampler is tested against); writes every series value into
  *  out[t * series_count + s], t = 0..years. */
 void simulate_path(const Model& model, std::uint64_t path, PathWorkspace& ws, double* out) noexcept;
+
+/** The same with the draws from `source` instead of the path's own streams. */
+void simulate_path(const Model& model, PathWorkspace& ws, double* out, const DrawSource& source);
 
 }  // namespace marketsim
