@@ -1,5 +1,7 @@
 // The marketsim command as a user runs it: exit codes, messages, files written or not.
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -191,5 +193,50 @@ TEST_CASE("the SIMD target can be pinned and does not change a byte of the bands
     CHECK(read("by_env/bands.csv") == bands);
     CHECK(bad_env.code == 2);
     CHECK(bad_env.err.find("avx9000") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a long run shows one updating progress line on a terminal - never in a pipe or with --quiet", "[cli][progress]") {
+    if (std::system("command -v script > /dev/null 2>&1") != 0) {
+        WARN("skipped: util-linux's `script` (a pseudo-terminal) is not installed");
+        return;
+    }
+    const fs::path dir = fresh_dir("marketsim_cli_progress");
+    std::string sc = "'";
+    sc += scenario("baseline.toml") + "' --paths 1500000 --threads 2";
+    // `script` runs the command on a pseudo-terminal and copies what it prints, stderr included
+    const auto on_terminal = [&](const std::string& args) {
+        const auto start = std::chrono::steady_clock::now();
+        const std::string cmd = "cd '" + dir.string() + "' && script -qec \"'" MARKETSIM_CLI "' " + args + "\" /dev/null";
+        Outcome o;
+        FILE* p = popen(cmd.c_str(), "r");
+        REQUIRE(p != nullptr);
+        std::array<char, 4096> buf{};
+        while (std::fgets(buf.data(), buf.size(), p)) o.out += buf.data();
+        const int status = pclose(p);
+        o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return std::make_pair(o, seconds);
+    };
+    const auto [shown, seconds] = on_terminal("run " + sc + " --out a");
+    INFO(shown.out);
+    REQUIRE(shown.code == 0);
+    CHECK(shown.out.find("% ") != std::string::npos);
+    CHECK(shown.out.find("paths/s") != std::string::npos);
+    CHECK(shown.out.find("ETA") != std::string::npos);
+    // at most ten updates a second (and one at the first block)
+    double updates = 0;
+    for (std::size_t at = shown.out.find("paths/s"); at != std::string::npos; at = shown.out.find("paths/s", at + 1)) ++updates;
+    CHECK(updates <= 10 * seconds + 2);
+    CHECK(shown.out.find("\033[K") != std::string::npos);  // the line is cleared before the summary
+
+    const auto [quiet, quiet_seconds] = on_terminal("run " + sc + " --out b --quiet");
+    REQUIRE(quiet.code == 0);
+    CHECK(quiet.out.find("paths/s") == std::string::npos);
+
+    const Outcome piped = cli("run " + sc + " --out c", dir);  // stderr to a file
+    REQUIRE(piped.code == 0);
+    CHECK(piped.err.empty());
+    (void)quiet_seconds;
     fs::remove_all(dir);
 }

@@ -4,9 +4,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -37,10 +40,39 @@ void add_common(CLI::App& cmd, Common& c) {
         ->allow_extra_args(false);
 }
 
-int run_command(const Common& c, const marketsim::RunOptions& options, const std::string& out_dir, bool ci,
-                bool quiet) {
+/** One updating line on stderr while sampling (percent, paths/s, ETA), only on a terminal. */
+struct ProgressLine {
+    bool shown = false;
+    std::function<void(std::uint64_t, std::uint64_t, double)> callback(bool quiet) {
+        if (quiet || !::isatty(STDERR_FILENO)) return {};
+        return [this](std::uint64_t done, std::uint64_t total, double seconds) {
+            const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
+            char buf[160];
+            if (total > 0 && done <= total && rate > 0)
+                std::snprintf(buf, sizeof buf, "\r%5.1f%%  %llu of %llu paths  %.3g paths/s  ETA %.0f s   ",
+                              100.0 * static_cast<double>(done) / static_cast<double>(total),
+                              static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate,
+                              static_cast<double>(total - done) / rate);
+            else
+                std::snprintf(buf, sizeof buf, "\r%llu paths  %.3g paths/s   ", static_cast<unsigned long long>(done), rate);
+            std::fputs(buf, stderr);
+            std::fflush(stderr);
+            shown = true;
+        };
+    }
+    void clear() {
+        if (shown) std::fputs("\r\033[K", stderr);
+        shown = false;
+    }
+    ~ProgressLine() { clear(); }
+};
+
+int run_command(const Common& c, marketsim::RunOptions options, const std::string& out_dir, bool ci, bool quiet) {
     const marketsim::Scenario scenario = marketsim::load_scenario(c.scenario, c.sets);
+    ProgressLine line;
+    options.progress = line.callback(quiet);
     const marketsim::Results results = marketsim::run(scenario, options);
+    line.clear();
     const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("out") / scenario.name : std::filesystem::path(out_dir);
     marketsim::write_files(dir, {{"bands.csv", marketsim::bands_csv(results, ci)},
                                  {"summary.json", marketsim::summary_json(scenario, results).dump(2) + "\n"}});
@@ -84,10 +116,13 @@ struct CompareArgs {
     bool quiet = false;
 };
 
-int compare_command(const CompareArgs& c, const marketsim::RunOptions& options) {
+int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
     std::vector<marketsim::Scenario> scenarios;
     for (const std::string& file : c.scenarios) scenarios.push_back(marketsim::load_scenario(file, c.sets));
+    ProgressLine line;
+    options.progress = line.callback(c.quiet);
     const marketsim::Comparison cmp = marketsim::compare(scenarios, options);
+    line.clear();
     std::string name = "compare";
     for (const marketsim::Scenario& sc : scenarios) name += "-" + sc.name;
     const std::filesystem::path dir = c.out_dir.empty() ? std::filesystem::path("out") / name : std::filesystem::path(c.out_dir);

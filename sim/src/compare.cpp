@@ -110,6 +110,7 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
     });
     const std::uint64_t paths = options.paths;
     const auto start = std::chrono::steady_clock::now();
+    ProgressThrottle progress(options.progress, paths);
     for_each_block(paths, threads, [&](std::uint64_t first, std::uint64_t end) {
         Local& l = locals.local();
         for (auto& acc : l.own) acc.begin_block();
@@ -145,6 +146,7 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         }
         for (auto& acc : l.own) acc.end_block();
         for (auto& acc : l.delta) acc.end_block();
+        progress.add(end - first);
     });
     std::vector<BandAccumulator> own;
     std::vector<BandAccumulator> delta;

@@ -104,10 +104,24 @@ void for_each_block(std::uint64_t paths, int threads,
     });
 }
 
+ProgressThrottle::ProgressThrottle(std::function<void(std::uint64_t, std::uint64_t, double)> callback, std::uint64_t total)
+    : callback_(std::move(callback)), total_(total), start_(std::chrono::steady_clock::now()) {}
+
+void ProgressThrottle::add(std::uint64_t paths) {
+    const std::uint64_t done = done_.fetch_add(paths) + paths;
+    if (!callback_) return;
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count();
+    std::int64_t due = next_ns_.load();
+    // one thread wins the slot; the others skip this report
+    if (now < due || !next_ns_.compare_exchange_strong(due, now + 100000000)) return;
+    callback_(done, total_, static_cast<double>(now) * 1e-9);
+}
+
 namespace {
 /** Adds paths [from, paths) to `total` (from a multiple of kBlockPaths). */
 void accumulate_range(BandAccumulator& total, const Model& model, double relative_accuracy,
-                      const std::vector<TargetIndex>& targets, std::uint64_t from, std::uint64_t paths, int threads) {
+                      const std::vector<TargetIndex>& targets, std::uint64_t from, std::uint64_t paths, int threads,
+                      ProgressThrottle* progress = nullptr) {
     struct Local {
         ChunkSampler sampler;
         BandAccumulator acc;
@@ -121,6 +135,7 @@ void accumulate_range(BandAccumulator& total, const Model& model, double relativ
             local.acc.begin_block();
             local.sampler.accumulate(first, end, local.acc);
             local.acc.end_block();
+            if (progress) progress->add(end - first);
         },
         from);
     for (const Local& local : locals) total.merge(local.acc);
@@ -233,11 +248,12 @@ Results run(const Scenario& scenario, const RunOptions& options) {
                    "raise output.relative_accuracy, use fewer threads, or narrow the spreads");
     const std::vector<TargetIndex> targets = target_indices(model, scenario);
     const auto start = std::chrono::steady_clock::now();
+    ProgressThrottle progress(options.progress, options.precision ? options.max_paths : options.paths);
     BandAccumulator acc(model, scenario.relative_accuracy, targets);
     std::optional<PrecisionReport> report;
     Results r;
     if (!options.precision) {
-        accumulate_range(acc, model, scenario.relative_accuracy, targets, 0, options.paths, options.threads);
+        accumulate_range(acc, model, scenario.relative_accuracy, targets, 0, options.paths, options.threads, &progress);
         r = summarize(model, scenario, acc);
     } else {
         // Checkpoints depend only on the statistics accumulated so far, which are the same for any
@@ -246,7 +262,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
         report->target = *options.precision;
         std::uint64_t done = 0, next = std::min<std::uint64_t>(options.max_paths, 64 * kBlockPaths);
         while (true) {
-            accumulate_range(acc, model, scenario.relative_accuracy, targets, done, next, options.threads);
+            accumulate_range(acc, model, scenario.relative_accuracy, targets, done, next, options.threads, &progress);
             done = next;
             r = summarize(model, scenario, acc);
             ++report->checks;

@@ -5,6 +5,8 @@
  *  [b kBlockPaths, (b+1) kBlockPaths); accumulators merge exactly. Bands are therefore
  *  bit-identical for any thread count.
  */
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -28,6 +30,24 @@ struct RunOptions {
     /// half-width is below precision x its value, or max_paths are done (run())
     std::optional<double> precision;
     std::uint64_t max_paths = 100000000;
+    /// called while sampling, at most ten times a second, from a worker thread: paths done, paths
+    /// planned (the stopping rule: max_paths) and seconds since sampling began; may be empty
+    std::function<void(std::uint64_t done, std::uint64_t total, double seconds)> progress;
+};
+
+/** Counts finished paths from any thread and calls a progress callback at most ten times a
+ *  second (one caller at a time). */
+class ProgressThrottle {
+public:
+    ProgressThrottle(std::function<void(std::uint64_t, std::uint64_t, double)> callback, std::uint64_t total);
+    void add(std::uint64_t paths);
+
+private:
+    std::function<void(std::uint64_t, std::uint64_t, double)> callback_;
+    std::uint64_t total_;
+    std::chrono::steady_clock::time_point start_;
+    std::atomic<std::uint64_t> done_{0};
+    std::atomic<std::int64_t> next_ns_{0};  ///< earliest time of the next call, ns after start_
 };
 
 /** How a run with the stopping rule ended. */
