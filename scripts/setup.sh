@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="g++ cmake ninja-build pkg-config libeigen3-dev libtbb-dev libcli11-dev catch2
-libtomlplusplus-dev libhwy-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy"
+libtomlplusplus-dev libhwy-dev libxlsxwriter-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -197,8 +197,8 @@ TEST_CASE("the SIMD target can be pinned and does not change a byte of the bands
 }
 
 TEST_CASE("a long run shows one updating progress line on a terminal - never in a pipe or with --quiet", "[cli][progress]") {
-    if (std::system("command -v script > /dev/null 2>&1") != 0) {
-        WARN("skipped: util-linux's `script` (a pseudo-terminal) is not installed");
+    if (std::system("command -v script > /dev/null 2>&1") != 0 || std::system("script -qec true /dev/null > /dev/null 2>&1") != 0) {
+        WARN("skipped: no pseudo-terminal here (util-linux's `script` is missing or /dev/pts is not mounted)");
         return;
     }
     const fs::path dir = fresh_dir("marketsim_cli_progress");
@@ -238,5 +238,71 @@ TEST_CASE("a long run shows one updating progress line on a terminal - never in 
     REQUIRE(piped.code == 0);
     CHECK(piped.err.empty());
     (void)quiet_seconds;
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the format option chooses the outputs - bands.xlsx holds the bands as numbers and a native chart per series",
+          "[cli][xlsx]") {
+    const fs::path dir = fresh_dir("marketsim_cli_xlsx");
+    std::string sc = "'";
+    sc += scenario("baseline.toml") + "' --paths 3000";
+    const Outcome o = cli("run " + sc + " --format csv,json,xlsx --out all", dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    REQUIRE(fs::exists(dir / "all" / "bands.xlsx"));
+    // read the workbook's XML: sheet names, charts, and the total's 2033 mean against bands.csv
+    std::string mean_csv;
+    {
+        std::ifstream csv(dir / "all" / "bands.csv");
+        for (std::string line; std::getline(csv, line);)
+            if (line.rfind("total,2033,", 0) == 0) mean_csv = line.substr(11, line.find(',', 11) - 11);
+    }
+    REQUIRE(!mean_csv.empty());
+    {
+        std::ofstream py(dir / "read_xlsx.py");
+        py << R"(import re, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile('all/bands.xlsx')
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+book = ET.fromstring(z.read('xl/workbook.xml'))
+print('sheets', ','.join(s.get('name') for s in book.find('m:sheets', ns)))
+print('charts', sum(1 for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n)))
+sheet = ET.fromstring(z.read('xl/worksheets/sheet1.xml'))
+for c in sheet.iter('{%s}c' % ns['m']):
+    if c.get('r') == 'C13':
+        print('C13', c.find('m:v', ns).text, c.get('t', 'n'))
+chart = z.read('xl/charts/chart1.xml').decode()
+print('lineChart', 'c:lineChart' in chart, 'total!$C$2:$C$13' in chart)
+)";
+    }
+    Outcome x;
+    {
+        const std::string cmd = "cd '" + dir.string() + "' && python3 read_xlsx.py 2>&1";
+        FILE* p = popen(cmd.c_str(), "r");
+        REQUIRE(p != nullptr);
+        std::array<char, 4096> buf{};
+        while (std::fgets(buf.data(), buf.size(), p)) x.out += buf.data();
+        x.code = pclose(p);
+    }
+    INFO(x.out << x.err);
+    CHECK(x.out.find("sheets total,region,type,application,run") != std::string::npos);
+    CHECK(x.out.find("charts 12") != std::string::npos);  // the total, 5 regions, 4 types, 2 applications
+    CHECK(x.out.find("lineChart True True") != std::string::npos);
+    const std::size_t at = x.out.find("C13 ");
+    REQUIRE(at != std::string::npos);
+    std::istringstream cell(x.out.substr(at + 4));
+    double value = 0;
+    std::string type;
+    cell >> value >> type;
+    CHECK(type == "n");  // a number, not text
+    CHECK(value == Approx(std::stod(mean_csv)).epsilon(1e-14));
+
+    const Outcome json_only = cli("run " + sc + " --format json --out j", dir);
+    REQUIRE(json_only.code == 0);
+    CHECK(fs::exists(dir / "j" / "summary.json"));
+    CHECK_FALSE(fs::exists(dir / "j" / "bands.csv"));
+    const Outcome typo = cli("run " + sc + " --format csv,xls --out t", dir);
+    CHECK(typo.code == 2);
+    CHECK(typo.err.find("did you mean 'xlsx'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "t"));
     fs::remove_all(dir);
 }

@@ -1,11 +1,13 @@
 // marketsim: the command line. Parses flags, calls the library, prints, returns an exit code:
 // 0 done, 2 a usage or scenario error (nothing written), 1 any other failure.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,7 @@
 #include "marketsim/simd.hpp"
 #include "marketsim/sweep.hpp"
 #include "marketsim/version.hpp"
+#include "workbook.hpp"
 
 namespace {
 
@@ -67,19 +70,48 @@ struct ProgressLine {
     ~ProgressLine() { clear(); }
 };
 
-int run_command(const Common& c, marketsim::RunOptions options, const std::string& out_dir, bool ci, bool quiet) {
+/** The outputs --format names: a comma-separated subset of csv, json, xlsx. */
+std::vector<std::string> parse_formats(const std::string& text) {
+    const std::vector<std::string> known = {"csv", "json", "xlsx"};
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    for (std::string item; std::getline(ss, item, ',');) {
+        if (item == "html")
+            throw marketsim::InputError("--format html: the HTML report is not available in this version; choose from csv, json, xlsx");
+        if (std::find(known.begin(), known.end(), item) == known.end()) {
+            const std::string near = marketsim::closest_name(item, known);
+            throw marketsim::InputError("--format: unknown output '" + item + "'" +
+                                        (near.empty() ? std::string() : "; did you mean '" + near + "'?") +
+                                        " (choose from csv, json, xlsx)");
+        }
+        if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+    }
+    if (out.empty()) throw marketsim::InputError("--format: name at least one of csv, json, xlsx");
+    return out;
+}
+
+int run_command(const Common& c, marketsim::RunOptions options, const std::string& out_dir, bool ci, bool quiet,
+                const std::string& format) {
+    const std::vector<std::string> formats = parse_formats(format);
+    const auto wants = [&](const char* f) { return std::find(formats.begin(), formats.end(), f) != formats.end(); };
     const marketsim::Scenario scenario = marketsim::load_scenario(c.scenario, c.sets);
     ProgressLine line;
     options.progress = line.callback(quiet);
     const marketsim::Results results = marketsim::run(scenario, options);
     line.clear();
     const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("out") / scenario.name : std::filesystem::path(out_dir);
-    marketsim::write_files(dir, {{"bands.csv", marketsim::bands_csv(results, ci)},
-                                 {"summary.json", marketsim::summary_json(scenario, results).dump(2) + "\n"}});
+    std::vector<std::pair<std::string, std::string>> files;
+    if (wants("csv")) files.emplace_back("bands.csv", marketsim::bands_csv(results, ci));
+    if (wants("json")) files.emplace_back("summary.json", marketsim::summary_json(scenario, results).dump(2) + "\n");
+    if (wants("xlsx")) files.emplace_back("bands.xlsx", marketsim::bands_workbook(scenario, results));
+    marketsim::write_files(dir, files);
     if (!quiet) {
         for (const std::string& w : marketsim::run_warnings(scenario, results)) std::cerr << "warning: " << w << '\n';
         std::cout << marketsim::run_summary_text(scenario, results);
-        std::cout << "wrote " << (dir / "bands.csv").string() << " and " << (dir / "summary.json").string() << '\n';
+        std::string names;
+        for (std::size_t i = 0; i < files.size(); ++i)
+            names += (i == 0 ? "" : i + 1 == files.size() ? " and " : ", ") + (dir / files[i].first).string();
+        std::cout << "wrote " << names << '\n';
     }
     return 0;
 }
@@ -375,6 +407,10 @@ int main(int argc, char** argv) {
     run->add_option("--out", out_dir, "Output folder (default out/<scenario name>/)");
     run->add_flag("--ci", ci, "Add 95% interval columns (<column>_lo, <column>_hi) to bands.csv");
     run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
+    std::string format = "csv,json";
+    run->add_option("--format", format,
+                    "Outputs, comma-separated: csv (bands.csv), json (summary.json), xlsx (bands.xlsx with charts); "
+                    "default csv,json");
 
     Common validate_args;
     CLI::App* validate =
@@ -519,7 +555,7 @@ int main(int argc, char** argv) {
         } else if (*max_paths_opt) {
             throw marketsim::InputError("--max-paths only applies with --precision");
         }
-        if (*run) return run_command(run_args, options, out_dir, ci, quiet);
+        if (*run) return run_command(run_args, options, out_dir, ci, quiet, format);
         if (*validate) return validate_command(validate_args);
         if (*compare_cmd) {
             if (*compare_seed_opt) compare_options.seed = compare_seed;
