@@ -4,8 +4,10 @@
 # with sudo. Targets Debian 12 (bookworm).
 set -eu
 
+# zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and libxlsxwriter-dev does not pull it in.
+
 PACKAGES="g++ cmake ninja-build pkg-config libeigen3-dev libtbb-dev libcli11-dev catch2
-libtomlplusplus-dev libhwy-dev libxlsxwriter-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy"
+libtomlplusplus-dev libhwy-dev libxlsxwriter-dev zlib1g-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy"
 
 missing=""
 for pkg in $PACKAGES; do
