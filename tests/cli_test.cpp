@@ -306,3 +306,86 @@ print('lineChart', 'c:lineChart' in chart, 'total!$C$2:$C$13' in chart)
     CHECK_FALSE(fs::exists(dir / "t"));
     fs::remove_all(dir);
 }
+
+TEST_CASE("report.html is one self-contained file with inline SVG charts that renders in headless Chromium",
+          "[cli][report]") {
+    const fs::path dir = fresh_dir("marketsim_cli_report");
+    std::string sc = "'";
+    sc += scenario("recession_2027.toml") + "' --paths 5000";
+    const Outcome o = cli("run " + sc + " --report --out r", dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(fs::exists(dir / "r" / "bands.xlsx"));  // --report adds the workbook too
+    std::string html;
+    {
+        std::ifstream f(dir / "r" / "report.html");
+        std::stringstream ss;
+        ss << f.rdbuf();
+        html = ss.str();
+    }
+    REQUIRE(!html.empty());
+    std::size_t svgs = 0;
+    for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
+    CHECK(svgs >= 4);  // the total, the members of each dimension, the CAGR distribution
+    CHECK(html.find("recession_2027") != std::string::npos);
+    CHECK(html.find("P5-P95") != std::string::npos);
+    // nothing from outside: no scripts, links, images, imports or fonts fetched
+    for (const char* outside : {"src=", "href=", "url(", "@import", "<script", "<link"}) {
+        INFO("found " << outside);
+        CHECK(html.find(outside) == std::string::npos);
+    }
+
+    if (std::system("command -v chromium > /dev/null 2>&1") != 0) {
+        WARN("skipped rendering: Debian's chromium is not installed (apt-get install chromium)");
+        fs::remove_all(dir);
+        return;
+    }
+    const std::string cmd = "cd '" + dir.string() +
+                            "' && chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                            "--disable-background-networking --disable-component-update --disable-sync "
+                            "--user-data-dir=chromium-profile --enable-logging=stderr --v=0 --window-size=1100,1600 "
+                            "--screenshot=shot.png file://" + (dir / "r" / "report.html").string() + " 2> chromium.log";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    REQUIRE(fs::exists(dir / "shot.png"));
+    std::string log;
+    {
+        std::ifstream f(dir / "chromium.log");
+        std::stringstream ss;
+        ss << f.rdbuf();
+        log = ss.str();
+    }
+    INFO(log);
+    CHECK(log.find("CONSOLE") == std::string::npos);  // no console message at all, errors included
+    // not blank: the PNG's pixel rows (inflated) vary
+    {
+        std::ofstream py(dir / "blank.py");
+        py << R"(import struct, zlib
+data = open('shot.png', 'rb').read()
+pos, idat = 8, b''
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+    if kind == b'IDAT':
+        idat += data[pos + 8:pos + 8 + n]
+    pos += 12 + n
+raw = zlib.decompress(idat)
+print('nonzero', sum(1 for b in raw if b) / len(raw), 'distinct', len(set(raw)))
+)";
+    }
+    Outcome x;
+    {
+        const std::string run = "cd '" + dir.string() + "' && python3 blank.py 2>&1";
+        FILE* p = popen(run.c_str(), "r");
+        REQUIRE(p != nullptr);
+        std::array<char, 4096> buf{};
+        while (std::fgets(buf.data(), buf.size(), p)) x.out += buf.data();
+        pclose(p);
+    }
+    INFO(x.out);
+    std::istringstream in(x.out);
+    std::string word;
+    double nonzero = 0, distinct = 0;
+    in >> word >> nonzero >> word >> distinct;
+    CHECK(nonzero > 0.005);  // a blank page inflates to about 0.0002: one filter byte a row
+    CHECK(distinct > 50);
+    fs::remove_all(dir);
+}

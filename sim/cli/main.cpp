@@ -27,6 +27,7 @@
 #include "marketsim/simd.hpp"
 #include "marketsim/sweep.hpp"
 #include "marketsim/version.hpp"
+#include "html_report.hpp"
 #include "workbook.hpp"
 
 namespace {
@@ -70,29 +71,30 @@ struct ProgressLine {
     ~ProgressLine() { clear(); }
 };
 
-/** The outputs --format names: a comma-separated subset of csv, json, xlsx. */
+/** The outputs --format names: a comma-separated subset of csv, json, xlsx, html. */
 std::vector<std::string> parse_formats(const std::string& text) {
-    const std::vector<std::string> known = {"csv", "json", "xlsx"};
+    const std::vector<std::string> known = {"csv", "json", "xlsx", "html"};
     std::vector<std::string> out;
     std::stringstream ss(text);
     for (std::string item; std::getline(ss, item, ',');) {
-        if (item == "html")
-            throw marketsim::InputError("--format html: the HTML report is not available in this version; choose from csv, json, xlsx");
         if (std::find(known.begin(), known.end(), item) == known.end()) {
             const std::string near = marketsim::closest_name(item, known);
             throw marketsim::InputError("--format: unknown output '" + item + "'" +
                                         (near.empty() ? std::string() : "; did you mean '" + near + "'?") +
-                                        " (choose from csv, json, xlsx)");
+                                        " (choose from csv, json, xlsx, html)");
         }
         if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
     }
-    if (out.empty()) throw marketsim::InputError("--format: name at least one of csv, json, xlsx");
+    if (out.empty()) throw marketsim::InputError("--format: name at least one of csv, json, xlsx, html");
     return out;
 }
 
 int run_command(const Common& c, marketsim::RunOptions options, const std::string& out_dir, bool ci, bool quiet,
-                const std::string& format) {
-    const std::vector<std::string> formats = parse_formats(format);
+                const std::string& format, bool report) {
+    std::vector<std::string> formats = parse_formats(format);
+    if (report)
+        for (const char* f : {"html", "xlsx"})
+            if (std::find(formats.begin(), formats.end(), f) == formats.end()) formats.emplace_back(f);
     const auto wants = [&](const char* f) { return std::find(formats.begin(), formats.end(), f) != formats.end(); };
     const marketsim::Scenario scenario = marketsim::load_scenario(c.scenario, c.sets);
     ProgressLine line;
@@ -104,6 +106,7 @@ int run_command(const Common& c, marketsim::RunOptions options, const std::strin
     if (wants("csv")) files.emplace_back("bands.csv", marketsim::bands_csv(results, ci));
     if (wants("json")) files.emplace_back("summary.json", marketsim::summary_json(scenario, results).dump(2) + "\n");
     if (wants("xlsx")) files.emplace_back("bands.xlsx", marketsim::bands_workbook(scenario, results));
+    if (wants("html")) files.emplace_back("report.html", marketsim::run_report_html(scenario, results));
     marketsim::write_files(dir, files);
     if (!quiet) {
         for (const std::string& w : marketsim::run_warnings(scenario, results)) std::cerr << "warning: " << w << '\n';
@@ -409,8 +412,10 @@ int main(int argc, char** argv) {
     run->add_flag("--quiet,-q", quiet, "Print nothing but errors");
     std::string format = "csv,json";
     run->add_option("--format", format,
-                    "Outputs, comma-separated: csv (bands.csv), json (summary.json), xlsx (bands.xlsx with charts); "
-                    "default csv,json");
+                    "Outputs, comma-separated: csv (bands.csv), json (summary.json), xlsx (bands.xlsx with charts), "
+                    "html (report.html); default csv,json");
+    bool report = false;
+    run->add_flag("--report", report, "Add report.html and bands.xlsx to the outputs");
 
     Common validate_args;
     CLI::App* validate =
@@ -555,7 +560,7 @@ int main(int argc, char** argv) {
         } else if (*max_paths_opt) {
             throw marketsim::InputError("--max-paths only applies with --precision");
         }
-        if (*run) return run_command(run_args, options, out_dir, ci, quiet, format);
+        if (*run) return run_command(run_args, options, out_dir, ci, quiet, format, report);
         if (*validate) return validate_command(validate_args);
         if (*compare_cmd) {
             if (*compare_seed_opt) compare_options.seed = compare_seed;
