@@ -251,8 +251,9 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
         if (m50 >= 0) o << "<td>" << num(b.quantile[m50]) << "</td><td>" << num(b.quantile_lo[m50]) << " - " << num(b.quantile_hi[m50]) << "</td>";
         o << "</tr>\n";
     }
-    o << "</table>\n<p>Quantiles are exact to a relative " << num(r.relative_accuracy, "%g")
-      << " (the summaries' bound); the intervals are the Monte Carlo error.</p>\n";
+    o << "</table>\n<p>Each quantile is within a relative " << num(r.relative_accuracy, "%g")
+      << " of the exact order statistic of the paths (the summaries' bound); the intervals are the Monte Carlo "
+         "error, from the order statistics around each rank.</p>\n";
 
     // assumptions
     o << "<h2>Assumptions</h2>\n<table><tr><th class=\"l\">input</th><th class=\"l\">value</th></tr>\n";
