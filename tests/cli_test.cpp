@@ -389,3 +389,39 @@ print('nonzero', sum(1 for b in raw if b) / len(raw), 'distinct', len(set(raw)))
     CHECK(distinct > 50);
     fs::remove_all(dir);
 }
+
+TEST_CASE("compare and sensitivity write their reports with report", "[cli][report]") {
+    const fs::path dir = fresh_dir("marketsim_cli_reports");
+    std::string a = "'", b = "'";
+    a += scenario("baseline.toml") + "'";
+    b += scenario("recession_2027.toml") + "'";
+    const auto read = [&](const fs::path& p) {
+        std::ifstream f(p);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    };
+    const auto svgs = [](const std::string& html) {
+        std::size_t n = 0;
+        for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++n;
+        return n;
+    };
+    const Outcome c = cli("compare " + a + " " + b + " --paths 3000 --report --out c -q", dir);
+    INFO(c.err);
+    REQUIRE(c.code == 0);
+    const std::string compare_html = read(dir / "c" / "report.html");
+    CHECK(svgs(compare_html) >= 2);  // the overlaid fans, the delta fan
+    CHECK(compare_html.find("recession_2027 - baseline") != std::string::npos);
+    const Outcome s = cli("sensitivity " + a + " --paths 300 --report --out s -q", dir);
+    INFO(s.err);
+    REQUIRE(s.code == 0);
+    const std::string sensitivity_html = read(dir / "s" / "report.html");
+    CHECK(svgs(sensitivity_html) >= 2);  // the tornado, the indices by year
+    CHECK(sensitivity_html.find("Tornado") != std::string::npos);
+    for (const std::string* html : {&compare_html, &sensitivity_html})
+        for (const char* outside : {"src=", "href=", "url(", "@import", "<script", "<link"}) {
+            INFO("found " << outside);
+            CHECK(html->find(outside) == std::string::npos);
+        }
+    fs::remove_all(dir);
+}

@@ -65,7 +65,7 @@ struct Marker {
  *  median, markers; width x height pixels. */
 std::string fan_svg(const Results& r, std::size_t s, const std::string& title, const std::string& unit, int width,
                     int height, const std::vector<Marker>& markers, bool legend) {
-    const int left = 62, right = 14, top = 30, bottom = 38;
+    const int left = 62, right = 14, top = legend ? 46 : 30, bottom = 38;
     const int t_count = r.years + 1;
     const std::pair<double, double> bands[] = {{0.05, 0.95}, {0.10, 0.90}, {0.25, 0.75}};
     double lo = INFINITY, hi = -INFINITY;
@@ -117,7 +117,7 @@ std::string fan_svg(const Results& r, std::size_t s, const std::string& title, c
     o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << height - bottom << "\" y2=\"" << height - bottom
       << "\" class=\"axis\"/>";
     if (legend) {
-        const int lx = left + 10, ly = top + 6;
+        const int lx = left, ly = 26;  // between the title and the plot
         const char* names[] = {"P5-P95", "P10-P90", "P25-P75"};
         for (int b = 0; b < 3; ++b)
             o << "<rect x=\"" << lx + b * 78 << "\" y=\"" << ly << "\" width=\"14\" height=\"10\" class=\"" << fills[b]
@@ -179,7 +179,157 @@ th,td{border:1px solid #ddd;padding:3px 7px;text-align:right} th{background:#f2f
 @media print{body{margin:0;max-width:none} h2{break-after:avoid} svg,table{break-inside:avoid}}
 )";
 
+const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+
+/** The total's P5-P95 band and median of several results, overlaid. */
+std::string overlay_svg(const std::vector<const Results*>& rs, const std::vector<std::string>& names, const std::string& unit) {
+    const Results& r0 = *rs.front();
+    const int width = 760, height = 360, left = 62, right = 14, top = 30, bottom = 38, n = r0.years;
+    const std::ptrdiff_t a = quantile_index(r0, 0.05), z = quantile_index(r0, 0.95), m = quantile_index(r0, 0.5);
+    double lo = INFINITY, hi = -INFINITY;
+    for (const Results* r : rs)
+        for (int t = 0; t <= n; ++t)
+            for (double q : r->band(0, t).quantile) lo = std::min(lo, q), hi = std::max(hi, q);
+    const std::vector<double> yt = nice_ticks(lo, hi, 5);
+    const double y0 = std::min(lo, yt.front()), y1 = std::max(hi, yt.back());
+    const auto X = [&](double year) { return left + (year - r0.base_year) / std::max(1, n) * (width - left - right); };
+    const auto Y = [&](double v) { return top + (y1 - v) / (y1 - y0) * (height - top - bottom); };
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\""
+      << width << "\" height=\"" << height << "\"><title>the total, overlaid</title>";
+    o << "<text x=\"" << left << "\" y=\"18\" class=\"ct\">total: P5-P95 and the median of each scenario</text>";
+    for (double v : yt)
+        o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\"" << num(Y(v), "%.1f")
+          << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g")
+          << "</text>";
+    const int step = n > 12 ? 5 : n > 6 ? 2 : 1;
+    for (int t = 0; t <= n; t += step)
+        o << "<text x=\"" << num(X(r0.base_year + t), "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">"
+          << r0.base_year + t << "</text>";
+    o << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 4 << "\" class=\"xl\">year</text>";
+    o << "<text transform=\"translate(12," << (top + height - bottom) / 2 << ") rotate(-90)\" class=\"xl\">"
+      << esc(unit.empty() ? "value" : unit) << "</text>";
+    for (std::size_t k = 0; k < rs.size(); ++k) {
+        const Results& r = *rs[k];
+        const char* colour = kPalette[k % 8];
+        if (a >= 0 && z >= 0) {
+            o << "<polygon fill=\"" << colour << "\" fill-opacity=\"0.15\" stroke=\"" << colour << "\" stroke-opacity=\"0.5\" points=\"";
+            for (int t = 0; t <= n; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(0, t).quantile[z]), "%.1f") << ' ';
+            for (int t = n + 1; t-- > 0;) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(0, t).quantile[a]), "%.1f") << ' ';
+            o << "\"/>";
+        }
+        if (m >= 0) {
+            o << "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" << colour << "\" points=\"";
+            for (int t = 0; t <= n; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(0, t).quantile[m]), "%.1f") << ' ';
+            o << "\"/>";
+        }
+        o << "<rect x=\"" << left + 10 << "\" y=\"" << top + 4 + 16 * k << "\" width=\"14\" height=\"10\" fill=\"" << colour
+          << "\"/><text x=\"" << left + 28 << "\" y=\"" << top + 13 + 16 * k << "\" class=\"lg\">" << esc(names[k]) << "</text>";
+    }
+    o << "</svg>";
+    return o.str();
+}
+
 }  // namespace
+
+std::string compare_report_html(const std::vector<Scenario>& scenarios, const Comparison& c) {
+    std::ostringstream o;
+    const std::string unit = scenarios.front().unit;
+    const Results& a = c.bands.front();
+    o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>compare - marketsim</title><style>" << kStyle
+      << "</style></head><body>\n<h1>";
+    for (std::size_t k = 0; k < scenarios.size(); ++k) o << (k ? " vs " : "") << esc(scenarios[k].name);
+    o << "</h1>\n<p class=\"sub\">" << c.paths << " paths on common random numbers (seed " << c.seed
+      << "): path p of every scenario uses the same draws, so the differences are the scenarios', not noise.</p>\n";
+    std::vector<const Results*> rs;
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < scenarios.size(); ++k) rs.push_back(&c.bands[k]), names.push_back(scenarios[k].name);
+    o << "<h2>The total</h2>\n" << overlay_svg(rs, names, unit) << "\n";
+    o << "<h2>Against " << esc(scenarios.front().name) << ", path by path</h2>\n<div class=\"multiples\">";
+    for (std::size_t k = 1; k < scenarios.size(); ++k)
+        o << fan_svg(c.delta[k - 1], 0, "total: " + scenarios[k].name + " - " + scenarios.front().name, unit, 540, 300, {}, k == 1);
+    o << "</div>\n";
+    const std::ptrdiff_t q5 = quantile_index(a, 0.05), q50 = quantile_index(a, 0.5), q95 = quantile_index(a, 0.95);
+    o << "<h2>" << a.base_year + a.years << " at a glance</h2>\n<table><tr><th class=\"l\">scenario</th><th>mean</th>";
+    if (q5 >= 0 && q50 >= 0 && q95 >= 0) o << "<th>p05</th><th>p50</th><th>p95</th>";
+    o << "<th>P(above " << esc(scenarios.front().name) << ")</th></tr>\n";
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+        const Band& b = c.bands[k].band(0, a.years);
+        o << "<tr><td class=\"l\">" << esc(scenarios[k].name) << "</td><td>" << num(b.mean) << "</td>";
+        if (q5 >= 0 && q50 >= 0 && q95 >= 0)
+            o << "<td>" << num(b.quantile[q5]) << "</td><td>" << num(b.quantile[q50]) << "</td><td>" << num(b.quantile[q95]) << "</td>";
+        o << "<td>" << (k ? num(c.greater[k - 1][static_cast<std::size_t>(a.years)], "%.3f") : std::string("")) << "</td></tr>\n";
+    }
+    o << "</table>\n";
+    for (const std::string& w : c.warnings) o << "<p>Warning: " << esc(w) << "</p>\n";
+    o << "</body></html>\n";
+    return o.str();
+}
+
+std::string sensitivity_report_html(const Sensitivity& s, const std::string& unit) {
+    std::ostringstream o;
+    const std::size_t t = static_cast<std::size_t>(s.year - s.base_year - 1);
+    o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sensitivity - marketsim</title><style>" << kStyle
+      << "</style></head><body>\n<h1>What drives " << esc(s.series) << " in " << s.year << ": " << esc(s.scenario) << "</h1>\n"
+      << "<p class=\"sub\">" << s.paths << " paths per sample; grouped Sobol indices (Saltelli first order, Jansen total) with 95% "
+      << "intervals; the tornado pins an input at its P10 and P90 (an event: off and forced).</p>\n";
+    std::vector<const SensitivityInput*> inputs;
+    for (const SensitivityInput& in : s.inputs)
+        if (in.partition == "inputs") inputs.push_back(&in);
+    // tornado: bars from the low to the high median, around the median with every draw free
+    {
+        const int width = 760, row_h = 22, left = 230, right = 20, top = 34, height = top + row_h * static_cast<int>(inputs.size()) + 34;
+        double lo = s.p50, hi = s.p50;
+        for (const SensitivityInput* in : inputs) lo = std::min({lo, in->p50_low, in->p50_high}), hi = std::max({hi, in->p50_low, in->p50_high});
+        const std::vector<double> ticks = nice_ticks(lo, hi, 6);
+        const double x0 = std::min(lo, ticks.front()), x1 = std::max(hi, ticks.back());
+        const auto X = [&](double v) { return left + (v - x0) / (x1 - x0) * (width - left - right); };
+        o << "<h2>Tornado</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height
+          << "\" width=\"" << width << "\" height=\"" << height << "\"><title>tornado</title><text x=\"" << left << "\" y=\"18\" class=\"ct\">median of "
+          << esc(s.series) << " in " << s.year << (unit.empty() ? "" : ", " + esc(unit)) << "</text>";
+        for (double v : ticks)
+            o << "<line x1=\"" << num(X(v), "%.1f") << "\" x2=\"" << num(X(v), "%.1f") << "\" y1=\"" << top << "\" y2=\"" << height - 30
+              << "\" class=\"grid\"/><text x=\"" << num(X(v), "%.1f") << "\" y=\"" << height - 14 << "\" class=\"xl\">" << num(v, "%g") << "</text>";
+        for (std::size_t k = 0; k < inputs.size(); ++k) {
+            const SensitivityInput& in = *inputs[k];
+            const double y = top + row_h * static_cast<double>(k);
+            o << "<text x=\"" << left - 8 << "\" y=\"" << num(y + 15, "%.1f") << "\" class=\"yl\">" << esc(in.name) << "</text>";
+            o << "<rect class=\"bar\" x=\"" << num(X(std::min(in.p50_low, in.p50_high)), "%.1f") << "\" y=\"" << num(y + 4, "%.1f")
+              << "\" width=\"" << num(std::fabs(X(in.p50_high) - X(in.p50_low)), "%.1f") << "\" height=\"" << row_h - 8
+              << "\"><title>" << esc(in.name) << ": " << num(in.p50_low) << " to " << num(in.p50_high) << "</title></rect>";
+        }
+        o << "<line x1=\"" << num(X(s.p50), "%.1f") << "\" x2=\"" << num(X(s.p50), "%.1f") << "\" y1=\"" << top - 4 << "\" y2=\""
+          << height - 30 << "\" class=\"central\"/></svg>\n";
+    }
+    // total indices by year, the six largest inputs
+    {
+        const int width = 760, height = 320, left = 62, right = 190, top = 30, bottom = 38;
+        const int years = static_cast<int>(inputs.empty() ? 0 : inputs.front()->total.size());
+        const auto X = [&](double k) { return left + k / std::max(1, years - 1) * (width - left - right); };
+        const auto Y = [&](double v) { return top + (1 - v) * (height - top - bottom); };
+        o << "<h2>Total indices by year</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' '
+          << height << "\" width=\"" << width << "\" height=\"" << height << "\"><title>total indices by year</title>";
+        for (double v : {0.0, 0.25, 0.5, 0.75, 1.0})
+            o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\"" << num(Y(v), "%.1f")
+              << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g") << "</text>";
+        for (int k = 0; k < years; k += years > 12 ? 5 : years > 6 ? 2 : 1)
+            o << "<text x=\"" << num(X(k), "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">" << s.base_year + 1 + k << "</text>";
+        for (std::size_t i = 0; i < inputs.size() && i < 6; ++i) {
+            o << "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" << kPalette[i] << "\" points=\"";
+            for (int k = 0; k < years; ++k) o << num(X(k), "%.1f") << ',' << num(Y(std::clamp(inputs[i]->total[k], 0.0, 1.0)), "%.1f") << ' ';
+            o << "\"/><rect x=\"" << width - right + 10 << "\" y=\"" << top + 16 * i << "\" width=\"14\" height=\"10\" fill=\"" << kPalette[i]
+              << "\"/><text x=\"" << width - right + 28 << "\" y=\"" << top + 9 + 16 * i << "\" class=\"lg\">" << esc(inputs[i]->name) << "</text>";
+        }
+        o << "</svg>\n";
+    }
+    o << "<h2>Indices in " << s.year << "</h2>\n<table><tr><th class=\"l\">input</th><th>first order</th><th>total</th><th>P50 low</th><th>P50 high</th></tr>\n";
+    for (const SensitivityInput& in : s.inputs)
+        o << "<tr><td class=\"l\">" << esc(in.name) << "</td><td>" << num(in.first_order[t], "%.3f") << " &#177; " << num(in.first_order_half_width[t], "%.3f")
+          << "</td><td>" << num(in.total[t], "%.3f") << " &#177; " << num(in.total_half_width[t], "%.3f") << "</td><td>" << num(in.p50_low)
+          << "</td><td>" << num(in.p50_high) << "</td></tr>\n";
+    o << "</table>\n</body></html>\n";
+    return o.str();
+}
 
 std::string run_report_html(const Scenario& sc, const Results& r) {
     std::ostringstream o;

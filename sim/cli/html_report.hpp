@@ -8,11 +8,22 @@
  */
 #include <string>
 
+#include <vector>
+
+#include "marketsim/compare.hpp"
 #include "marketsim/engine.hpp"
 #include "marketsim/scenario.hpp"
+#include "marketsim/sensitivity.hpp"
 
 namespace marketsim {
 
 std::string run_report_html(const Scenario& scenario, const Results& results);
+
+/** compare's report: the scenarios' fans of the total overlaid, each what-if's delta fan against
+ *  the first, the horizon at a glance, and each scenario's assumptions in brief. */
+std::string compare_report_html(const std::vector<Scenario>& scenarios, const Comparison& comparison);
+
+/** sensitivity's report: the tornado and the total indices by year. */
+std::string sensitivity_report_html(const Sensitivity& sensitivity, const std::string& unit);
 
 }  // namespace marketsim

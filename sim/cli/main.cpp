@@ -149,6 +149,7 @@ struct CompareArgs {
     std::vector<std::string> sets;
     std::string out_dir;
     bool quiet = false;
+    bool report = false;
 };
 
 int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
@@ -171,8 +172,10 @@ int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
     summary["processes"] = 1;
     summary["elapsed_seconds"] = cmp.elapsed_seconds;
     summary["warnings"] = cmp.warnings;
-    marketsim::write_files(dir, {{"delta.csv", marketsim::delta_csv(scenarios, cmp)},
-                                 {"summary.json", summary.dump(2) + "\n"}});
+    std::vector<std::pair<std::string, std::string>> files = {{"delta.csv", marketsim::delta_csv(scenarios, cmp)},
+                                                              {"summary.json", summary.dump(2) + "\n"}};
+    if (c.report) files.emplace_back("report.html", marketsim::compare_report_html(scenarios, cmp));
+    marketsim::write_files(dir, files);
     for (std::size_t k = 0; k < scenarios.size(); ++k)
         marketsim::write_files(dir / scenarios[k].name,
                                {{"bands.csv", marketsim::bands_csv(cmp.bands[k], false)},
@@ -312,6 +315,7 @@ int calibrate_command(const CalibrateArgs& a, const marketsim::RunOptions& optio
 }
 
 struct SensitivityArgs {
+    bool report = false;
     std::string scenario;
     std::vector<std::string> sets;
     std::string series = "total";
@@ -340,9 +344,11 @@ int sensitivity_command(const SensitivityArgs& a, const marketsim::RunOptions& o
     summary["elapsed_seconds"] = s.elapsed_seconds;
     summary["estimators"] = "first order: Saltelli (2010); total: Jansen (1999); grouped draws, pick-freeze over counter-based streams";
     summary["warnings"] = scenario.warnings;
-    marketsim::write_files(dir, {{"sensitivity.csv", marketsim::sensitivity_csv(s)},
-                                 {"sensitivity_by_year.csv", marketsim::sensitivity_by_year_csv(s)},
-                                 {"summary.json", summary.dump(2) + "\n"}});
+    std::vector<std::pair<std::string, std::string>> files = {{"sensitivity.csv", marketsim::sensitivity_csv(s)},
+                                                              {"sensitivity_by_year.csv", marketsim::sensitivity_by_year_csv(s)},
+                                                              {"summary.json", summary.dump(2) + "\n"}};
+    if (a.report) files.emplace_back("report.html", marketsim::sensitivity_report_html(s, scenario.unit));
+    marketsim::write_files(dir, files);
     if (!a.quiet) {
         for (const std::string& w : scenario.warnings) std::cerr << "warning: " << w << '\n';
         std::cout << marketsim::sensitivity_text(s);
@@ -443,6 +449,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 4096));
     compare_cmd->add_option("--out", compare_args.out_dir, "Output folder (default out/compare-<names>/)");
     compare_cmd->add_flag("--quiet,-q", compare_args.quiet, "Print nothing but errors");
+    compare_cmd->add_flag("--report", compare_args.report, "Add report.html: the fans overlaid and the delta fans");
 
     SweepArgs sweep_args;
     marketsim::RunOptions sweep_options;
@@ -516,6 +523,7 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 4096));
     sensitivity_cmd->add_option("--out", sensitivity_args.out_dir, "Output folder (default out/sensitivity-<scenario name>/)");
     sensitivity_cmd->add_flag("--quiet,-q", sensitivity_args.quiet, "Print nothing but errors");
+    sensitivity_cmd->add_flag("--report", sensitivity_args.report, "Add report.html: the tornado and the indices by year");
 
     BenchArgs bench_args;
     CLI::App* bench = app.add_subcommand(
