@@ -412,6 +412,8 @@ TEST_CASE("compare and sensitivity write their reports with report", "[cli][repo
     const std::string compare_html = read(dir / "c" / "report.html");
     CHECK(svgs(compare_html) >= 2);  // the overlaid fans, the delta fan
     CHECK(compare_html.find("recession_2027 - baseline") != std::string::npos);
+    CHECK(fs::exists(dir / "c" / "baseline" / "bands.xlsx"));
+    CHECK(fs::exists(dir / "c" / "recession_2027" / "bands.xlsx"));
     const Outcome s = cli("sensitivity " + a + " --paths 300 --report --out s -q", dir);
     INFO(s.err);
     REQUIRE(s.code == 0);

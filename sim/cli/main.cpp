@@ -176,10 +176,13 @@ int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
                                                               {"summary.json", summary.dump(2) + "\n"}};
     if (c.report) files.emplace_back("report.html", marketsim::compare_report_html(scenarios, cmp));
     marketsim::write_files(dir, files);
-    for (std::size_t k = 0; k < scenarios.size(); ++k)
-        marketsim::write_files(dir / scenarios[k].name,
-                               {{"bands.csv", marketsim::bands_csv(cmp.bands[k], false)},
-                                {"summary.json", marketsim::summary_json(scenarios[k], cmp.bands[k]).dump(2) + "\n"}});
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+        std::vector<std::pair<std::string, std::string>> own = {
+            {"bands.csv", marketsim::bands_csv(cmp.bands[k], false)},
+            {"summary.json", marketsim::summary_json(scenarios[k], cmp.bands[k]).dump(2) + "\n"}};
+        if (c.report) own.emplace_back("bands.xlsx", marketsim::bands_workbook(scenarios[k], cmp.bands[k]));
+        marketsim::write_files(dir / scenarios[k].name, own);
+    }
     if (!c.quiet) {
         for (const std::string& w : cmp.warnings) std::cerr << "warning: " << w << '\n';
         std::cout << marketsim::compare_summary_text(scenarios, cmp);
@@ -449,7 +452,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 4096));
     compare_cmd->add_option("--out", compare_args.out_dir, "Output folder (default out/compare-<names>/)");
     compare_cmd->add_flag("--quiet,-q", compare_args.quiet, "Print nothing but errors");
-    compare_cmd->add_flag("--report", compare_args.report, "Add report.html: the fans overlaid and the delta fans");
+    compare_cmd->add_flag("--report", compare_args.report,
+                          "Add report.html (the fans overlaid, the delta fans) and each scenario's bands.xlsx");
 
     SweepArgs sweep_args;
     marketsim::RunOptions sweep_options;
