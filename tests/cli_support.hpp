@@ -21,12 +21,8 @@ struct Outcome {
     std::string err;
 };
 
-/** Runs `marketsim ARGS` in `dir`, capturing stdout and stderr. */
-inline Outcome cli(const std::string& args, const fs::path& dir = fs::temp_directory_path()) {
-    static int calls = 0;
-    const fs::path err_file = fs::temp_directory_path() / ("marketsim_cli_" + std::to_string(::getpid()) + "_" +
-                                                           std::to_string(++calls) + ".err");
-    const std::string cmd = "cd '" + dir.string() + "' && '" MARKETSIM_CLI "' " + args + " 2>'" + err_file.string() + "'";
+/** Runs a shell command, capturing its stdout (out) and exit code (err stays empty). */
+inline Outcome shell(const std::string& cmd) {
     Outcome o;
     FILE* p = popen(cmd.c_str(), "r");
     REQUIRE(p != nullptr);
@@ -34,6 +30,15 @@ inline Outcome cli(const std::string& args, const fs::path& dir = fs::temp_direc
     while (std::fgets(buf.data(), buf.size(), p)) o.out += buf.data();
     const int status = pclose(p);
     o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+}
+
+/** Runs `marketsim ARGS` in `dir`, capturing stdout and stderr. */
+inline Outcome cli(const std::string& args, const fs::path& dir = fs::temp_directory_path()) {
+    static int calls = 0;
+    const fs::path err_file = fs::temp_directory_path() / ("marketsim_cli_" + std::to_string(::getpid()) + "_" +
+                                                           std::to_string(++calls) + ".err");
+    Outcome o = shell("cd '" + dir.string() + "' && '" MARKETSIM_CLI "' " + args + " 2>'" + err_file.string() + "'");
     std::ifstream e(err_file);
     std::stringstream ss;
     ss << e.rdbuf();

@@ -207,14 +207,8 @@ TEST_CASE("a long run shows one updating progress line on a terminal - never in 
     // `script` runs the command on a pseudo-terminal and copies what it prints, stderr included
     const auto on_terminal = [&](const std::string& args) {
         const auto start = std::chrono::steady_clock::now();
-        const std::string cmd = "cd '" + dir.string() + "' && script -qec \"'" MARKETSIM_CLI "' " + args + "\" /dev/null";
-        Outcome o;
-        FILE* p = popen(cmd.c_str(), "r");
-        REQUIRE(p != nullptr);
-        std::array<char, 4096> buf{};
-        while (std::fgets(buf.data(), buf.size(), p)) o.out += buf.data();
-        const int status = pclose(p);
-        o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        const Outcome o = marketsim::test::shell("cd '" + dir.string() + "' && script -qec \"'" MARKETSIM_CLI "' " + args +
+                                                 "\" /dev/null");
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return std::make_pair(o, seconds);
     };
@@ -274,15 +268,7 @@ chart = z.read('xl/charts/chart1.xml').decode()
 print('lineChart', 'c:lineChart' in chart, 'total!$C$2:$C$13' in chart)
 )";
     }
-    Outcome x;
-    {
-        const std::string cmd = "cd '" + dir.string() + "' && python3 read_xlsx.py 2>&1";
-        FILE* p = popen(cmd.c_str(), "r");
-        REQUIRE(p != nullptr);
-        std::array<char, 4096> buf{};
-        while (std::fgets(buf.data(), buf.size(), p)) x.out += buf.data();
-        x.code = pclose(p);
-    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read_xlsx.py 2>&1");
     INFO(x.out << x.err);
     CHECK(x.out.find("sheets total,region,type,application,run") != std::string::npos);
     CHECK(x.out.find("charts 12") != std::string::npos);  // the total, 5 regions, 4 types, 2 applications
@@ -371,15 +357,7 @@ raw = zlib.decompress(idat)
 print('nonzero', sum(1 for b in raw if b) / len(raw), 'distinct', len(set(raw)))
 )";
     }
-    Outcome x;
-    {
-        const std::string run = "cd '" + dir.string() + "' && python3 blank.py 2>&1";
-        FILE* p = popen(run.c_str(), "r");
-        REQUIRE(p != nullptr);
-        std::array<char, 4096> buf{};
-        while (std::fgets(buf.data(), buf.size(), p)) x.out += buf.data();
-        pclose(p);
-    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 blank.py 2>&1");
     INFO(x.out);
     std::istringstream in(x.out);
     std::string word;

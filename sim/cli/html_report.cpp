@@ -382,11 +382,10 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
     o << "</table>\n";
 
     // CAGR distribution
-    std::vector<double> cagr;
-    const double base = r.band(0, 0).mean;
-    for (double q : r.band(0, n).quantile) cagr.push_back(std::pow(q / base, 1.0 / std::max(1, n)) - 1);
+    std::vector<double> rates_by_quantile;
+    for (std::size_t k = 0; k < r.quantiles.size(); ++k) rates_by_quantile.push_back(cagr(r, 0, k));
     const auto [central, rates] = central_cagr(r);
-    o << "<h2>Growth rate</h2>\n" << cagr_svg(r, cagr, central) << "\n<p>The central path (every draw at zero, no event) grows at "
+    o << "<h2>Growth rate</h2>\n" << cagr_svg(r, rates_by_quantile, central) << "\n<p>The central path (every draw at zero, no event) grows at "
       << num(100 * central, "%.2f") << "% a year; the rates alone give " << num(100 * rates, "%.2f") << "%.</p>\n";
 
     // Monte Carlo error

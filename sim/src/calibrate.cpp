@@ -1,7 +1,6 @@
 #include "marketsim/calibrate.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -14,20 +13,13 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include "marketsim/error.hpp"
+#include "marketsim/quantile_sketch.hpp"
 #include "marketsim/report.hpp"
 #include "marketsim/sampler.hpp"
 #include "marketsim/scenario_file.hpp"
 
 namespace marketsim {
 namespace {
-
-std::optional<double> number(std::string_view s) {
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-    double v = 0.0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
 
 /** The scenario's value at a numeric --set path, or nullopt for paths it cannot read. */
 std::optional<double> value_at(const Scenario& sc, const std::string& path) {
@@ -86,16 +78,10 @@ struct Evaluator {
         s.push_back(options.path + "=" + format_number(x));
         const Scenario sc = load_scenario(file, s);
         const Model model = compile_for_run(sc, run_options);
-        const auto it = std::find(model.series.begin(), model.series.end(), target.series);
-        if (it == model.series.end()) {
-            const std::string near = closest_name(target.series, model.series);
-            throw InputError("series '" + target.series + "' does not exist" +
-                             (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
-        }
+        const std::uint32_t series = series_index(model, target.series);
         if (target.year < sc.base_year || target.year > sc.horizon)
             throw InputError("year " + std::to_string(target.year) + " is outside the scenario's years " +
                              std::to_string(sc.base_year) + "-" + std::to_string(sc.horizon));
-        const std::uint32_t series = static_cast<std::uint32_t>(it - model.series.begin());
         const int t = target.year - sc.base_year;
         const std::uint64_t n = run_options.paths;
         std::vector<double> values(n);
@@ -123,10 +109,7 @@ struct Evaluator {
             r.half_width = n > 1 ? z95 * std::sqrt(sum2 / static_cast<double>(n - 1) / static_cast<double>(n)) : 0.0;
         } else {
             std::sort(values.begin(), values.end());
-            const double h = 0.5 * static_cast<double>(n - 1);
-            const auto lo = static_cast<std::uint64_t>(std::floor(h));
-            const double f = h - static_cast<double>(lo);
-            r.statistic = lo + 1 < n ? values[lo] + f * (values[lo + 1] - values[lo]) : values[lo];
+            r.statistic = sorted_quantile(values, 0.5);
             const double half = z95 * std::sqrt(static_cast<double>(n) * 0.25);
             const auto rank = [&](double k) {
                 return static_cast<std::size_t>(std::clamp(k - 1, 0.0, static_cast<double>(n - 1)));
@@ -147,8 +130,8 @@ CalibrationTarget parse_calibration_target(std::string_view text) {
         throw InputError(where + "expected SERIES:YEAR=VALUE, e.g. total:2030=53.8");
     CalibrationTarget t;
     t.series = std::string(text.substr(0, colon));
-    const auto year = number(text.substr(colon + 1, eq - colon - 1));
-    const auto value = number(text.substr(eq + 1));
+    const auto year = parse_number(text.substr(colon + 1, eq - colon - 1));
+    const auto value = parse_number(text.substr(eq + 1));
     if (!year || *year != std::floor(*year)) throw InputError(where + "the year must be a whole number");
     if (!value) throw InputError(where + "the value must be a number");
     t.year = static_cast<int>(*year);

@@ -7,6 +7,7 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include "kernels.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/report.hpp"
 #include "marketsim/sampler.hpp"
@@ -84,7 +85,7 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
 
     // one chunk capacity for all, so that the scenarios' chunks hold the same paths
     std::uint32_t capacity = 64;
-    for (const Model& m : models) capacity = std::min(capacity, ChunkSampler(m).capacity());
+    for (const Model& m : models) capacity = std::min(capacity, kernels::chunk_capacity(m));
     struct Local {
         std::vector<ChunkSampler> samplers;
         std::vector<std::vector<double>> values;  ///< per scenario: [t][s][lane] of one chunk

@@ -36,12 +36,19 @@ double available_memory_bytes() {
 
 }  // namespace
 
+std::uint32_t series_index(const Model& m, const std::string& name) {
+    const auto it = std::find(m.series.begin(), m.series.end(), name);
+    if (it != m.series.end()) return static_cast<std::uint32_t>(it - m.series.begin());
+    const std::string near = closest_name(name, m.series);
+    throw InputError("series '" + name + "' does not exist" + (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
+}
+
 std::vector<TargetIndex> target_indices(const Model& m, const Scenario& sc) {
     std::vector<TargetIndex> out;
     for (const Target& tg : sc.targets) {
-        const auto it = std::find(m.series.begin(), m.series.end(), tg.series);
-        if (it == m.series.end()) throw InputError("target series '" + tg.series + "' does not exist");
-        out.push_back({static_cast<std::uint32_t>(it - m.series.begin()), tg.year - sc.base_year, tg.value});
+        if (std::find(m.series.begin(), m.series.end(), tg.series) == m.series.end())
+            throw InputError("target series '" + tg.series + "' does not exist");
+        out.push_back({series_index(m, tg.series), tg.year - sc.base_year, tg.value});
     }
     return out;
 }

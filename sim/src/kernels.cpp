@@ -167,7 +167,7 @@ HWY_INLINE VF Estrin(DF df, VF x, const std::uint32_t (&bits)[N]) {
 /** -ln u of u = (w + 0.5) 2^-32 in float, to about 1e-7 relative everywhere: above 1/2 from
  *  v = 1 - u formed exactly from ~w, so that u near 1 keeps its precision (ln u = log1p(-v)). */
 template <class DU, class VU>
-HWY_INLINE hn::Vec<hn::Rebind<float, DU>> MinusLogUniform(DU du, VU w) {
+HWY_INLINE hn::Vec<hn::Rebind<float, DU>> MinusLogUniform(DU /* du: the lanes of w */, VU w) {
     const hn::Rebind<float, DU> df;
     const hn::RebindToSigned<DU> di;
     const auto sw = hn::BitCast(di, w);

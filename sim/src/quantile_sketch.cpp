@@ -74,6 +74,13 @@ bool QuantileSketch::Store::operator==(const Store& other) const noexcept {
                       other.counts.begin() + static_cast<std::ptrdiff_t>(b0));
 }
 
+double sorted_quantile(const std::vector<double>& v, double q) {
+    assert(!v.empty());
+    const double h = q * static_cast<double>(v.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    return lo + 1 < v.size() ? v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]) : v[lo];
+}
+
 // ---- QuantileSketch ------------------------------------------------------------------------------
 
 QuantileSketch::QuantileSketch(double relative_accuracy)

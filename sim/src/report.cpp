@@ -59,6 +59,16 @@ std::string bands_csv(const Results& r, bool ci) {
     return out.str();
 }
 
+std::optional<double> parse_number(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    double v = 0.0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
 double cagr(const Results& r, std::size_t s, std::size_t k) {
     const double base = r.central[s * static_cast<std::size_t>(r.years + 1)];
     return std::pow(r.band(s, r.years).quantile[k] / base, 1.0 / r.years) - 1.0;

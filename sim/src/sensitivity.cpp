@@ -9,6 +9,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include "marketsim/error.hpp"
+#include "marketsim/quantile_sketch.hpp"
 #include "marketsim/hash.hpp"
 #include "marketsim/random.hpp"
 #include "marketsim/report.hpp"
@@ -116,16 +117,11 @@ struct Mix {
 Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, const std::string& series, int year) {
     if (options.paths < 2) throw InputError("sensitivity needs at least 2 paths");
     const Model m = compile_for_run(scenario, options);
-    const auto it = std::find(m.series.begin(), m.series.end(), series);
-    if (it == m.series.end()) {
-        const std::string near = closest_name(series, m.series);
-        throw InputError("series '" + series + "' does not exist" + (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
-    }
+    const std::size_t s_index = series_index(m, series);
     if (year == 0) year = scenario.horizon;
     if (year <= scenario.base_year || year > scenario.horizon)
         throw InputError("--year " + std::to_string(year) + " is outside " + std::to_string(scenario.base_year + 1) + "-" +
                          std::to_string(scenario.horizon) + " (the base year has no spread)");
-    const auto s_index = static_cast<std::size_t>(it - m.series.begin());
     const int n = m.years, t_year = year - scenario.base_year;
     const std::uint32_t ns = m.series_count(), nd = m.factor_draws();
     const std::vector<Group> groups = make_groups(m, scenario);
@@ -228,11 +224,9 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
         for (std::size_t i = 0; i < per_block; ++i) total[i] += block_sums[b * per_block + i];
 
     const double N = static_cast<double>(paths);
-    const auto median = [&](std::vector<double> v) {
+    const auto median = [](std::vector<double> v) {
         std::sort(v.begin(), v.end());
-        const double h = 0.5 * (N - 1);
-        const auto lo = static_cast<std::size_t>(std::floor(h));
-        return lo + 1 < v.size() ? v[lo] + (h - static_cast<double>(lo)) * (v[lo + 1] - v[lo]) : v[lo];
+        return sorted_quantile(v, 0.5);
     };
     out.p50 = median(base_value);
     for (int t = 1; t <= n; ++t) {

@@ -1,7 +1,6 @@
 #include "marketsim/sweep.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -13,16 +12,6 @@
 
 namespace marketsim {
 namespace {
-
-std::optional<double> number(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-    double v = 0.0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
 
 /** The three statistics the sweep reports must be among the quantiles computed. */
 void add_quantiles(Scenario& sc) {
@@ -45,8 +34,8 @@ std::optional<SweepAxis> parse_sweep_axis(std::string_view text) {
     if (c1 == std::string_view::npos) return std::nullopt;
     const std::size_t c2 = range.find(':', c1 + 1);
     if (c2 == std::string_view::npos || range.find(':', c2 + 1) != std::string_view::npos) return std::nullopt;
-    const auto lo = number(range.substr(0, c1)), hi = number(range.substr(c1 + 1, c2 - c1 - 1)),
-               step = number(range.substr(c2 + 1));
+    const auto lo = parse_number(range.substr(0, c1)), hi = parse_number(range.substr(c1 + 1, c2 - c1 - 1)),
+               step = parse_number(range.substr(c2 + 1));
     if (!lo || !hi || !step) return std::nullopt;
     const std::string where = "--set " + std::string(text) + ": ";
     if (*lo > *hi) throw InputError(where + "the grid's low end " + std::string(range.substr(0, c1)) +
@@ -111,20 +100,12 @@ Sweep sweep(const std::string& file, const std::vector<std::string>& sets, const
     out.paths = options.paths;
     RunOptions seeded = options;
     seeded.seed = out.seed;  // common random numbers even if a point moves scenario.seed
-    {
-        const Model first = compile_for_run(scenarios[0], seeded);
-        if (std::find(first.series.begin(), first.series.end(), series) == first.series.end()) {
-            const std::string near = closest_name(series, first.series);
-            throw InputError("series '" + series + "' does not exist" +
-                             (near.empty() ? std::string() : "; did you mean '" + near + "'?"));
-        }
-    }
+    series_index(compile_for_run(scenarios[0], seeded), series);  // before sampling anything
 
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t p = 0; p < points; ++p) {
         const Results r = run(scenarios[p], seeded);
-        const auto it = std::find(r.series.begin(), r.series.end(), series);
-        if (it == r.series.end()) throw InputError("series '" + series + "' does not exist at point " + std::to_string(p + 1));
+        const auto it = std::find(r.series.begin(), r.series.end(), series);  // the points share their series
         const Band& b = r.band(static_cast<std::size_t>(it - r.series.begin()), r.years);
         SweepPoint point;
         point.values = values[p];

@@ -138,6 +138,9 @@ double estimate_memory_bytes(const Model& model, double relative_accuracy, int t
  *  need_bytes exceeds 80% of the machine's available memory (unknown: no check). */
 void require_memory(double need_bytes, const std::string& advice);
 
+/** The index of series `name` in `model`; InputError naming the closest series when none has it. */
+std::uint32_t series_index(const Model& model, const std::string& name);
+
 /** The scenario's targets resolved against the model's series; InputError for an unknown series. */
 std::vector<TargetIndex> target_indices(const Model& model, const Scenario& scenario);
 

@@ -28,6 +28,10 @@ namespace marketsim {
 /** The cubic P(s) of the bucket mapping, evaluated as ((A s + B) s + C) s. */
 inline constexpr double kSketchCubicA = 6.0 / 35.0, kSketchCubicB = -3.0 / 5.0, kSketchCubicC = 10.0 / 7.0;
 
+/** The "type 7" quantile q of values sorted ascending (what QuantileSketch::quantile estimates):
+ *  linear interpolation between the order statistics at h = q (n - 1). Precondition: not empty. */
+double sorted_quantile(const std::vector<double>& sorted, double q);
+
 class QuantileSketch {
 public:
     /** relative_accuracy a in [1e-12, 0.5): every estimate is within a * |x| of an order statistic x.

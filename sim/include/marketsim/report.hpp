@@ -5,7 +5,9 @@
  *  temporary name in the output folder, then renamed, and only once all of them are ready.
  */
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,9 @@ namespace marketsim {
 
 /** Shortest text that reads back to exactly x ("0.1", "35.2", "1e-05"). */
 std::string format_number(double x);
+
+/** A finite number written in full (spaces around and a leading '+' allowed), or nullopt. */
+std::optional<double> parse_number(std::string_view text);
 
 /** The bands.csv column of quantile q: "p" + the percent (10 significant digits, shortest form),
  *  whole percents padded to two digits: 0.05 -> "p05", 0.5 -> "p50", 0.025 -> "p2.5". */
