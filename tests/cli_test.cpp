@@ -405,3 +405,94 @@ TEST_CASE("compare and sensitivity write their reports with report", "[cli][repo
         }
     fs::remove_all(dir);
 }
+
+TEST_CASE("compare and sensitivity take format - delta.xlsx and sensitivity.xlsx hold numbers and native charts",
+          "[cli][xlsx]") {
+    const fs::path dir = fresh_dir("marketsim_cli_formats");
+    std::string a = "'", b = "'";
+    a += scenario("baseline.toml") + "'";
+    b += scenario("recession_2027.toml") + "'";
+    const Outcome c = cli("compare " + a + " " + b + " --paths 3000 --format csv,xlsx --out c -q", dir);
+    INFO(c.err);
+    REQUIRE(c.code == 0);
+    CHECK(fs::exists(dir / "c" / "delta.csv"));
+    CHECK(fs::exists(dir / "c" / "delta.xlsx"));
+    CHECK(fs::exists(dir / "c" / "baseline" / "bands.csv"));
+    CHECK(fs::exists(dir / "c" / "recession_2027" / "bands.xlsx"));
+    CHECK_FALSE(fs::exists(dir / "c" / "summary.json"));  // json not chosen
+    CHECK_FALSE(fs::exists(dir / "c" / "baseline" / "summary.json"));
+    CHECK_FALSE(fs::exists(dir / "c" / "report.html"));
+
+    const Outcome s = cli("sensitivity " + a + " --paths 300 --format xlsx --out s -q", dir);
+    INFO(s.err);
+    REQUIRE(s.code == 0);
+    CHECK(fs::exists(dir / "s" / "sensitivity.xlsx"));
+    CHECK_FALSE(fs::exists(dir / "s" / "sensitivity.csv"));
+    const Outcome s2 = cli("sensitivity " + a + " --paths 300 --out s2 -q", dir);  // the default: csv and json
+    REQUIRE(s2.code == 0);
+    CHECK(fs::exists(dir / "s2" / "sensitivity.csv"));
+    CHECK(fs::exists(dir / "s2" / "summary.json"));
+    CHECK_FALSE(fs::exists(dir / "s2" / "sensitivity.xlsx"));
+
+    // the workbooks' XML against the CSVs: the total's 2033 delta mean, the top input's total index
+    std::string delta_mean, top_input, top_total;
+    {
+        std::ifstream csv(dir / "c" / "delta.csv");
+        for (std::string line; std::getline(csv, line);)
+            if (line.rfind("recession_2027,total,2033,", 0) == 0) delta_mean = line.substr(26, line.find(',', 26) - 26);
+        std::ifstream sens(dir / "s2" / "sensitivity.csv");
+        std::string line;
+        std::getline(sens, line);
+        std::getline(sens, line);  // the top input: name,partition,first,lo,hi,total,...
+        std::stringstream row(line);
+        std::string field;
+        for (int k = 0; std::getline(row, field, ','); ++k) {
+            if (k == 0) top_input = field;
+            if (k == 5) top_total = field;
+        }
+    }
+    REQUIRE(!delta_mean.empty());
+    REQUIRE(!top_total.empty());
+    {
+        std::ofstream py(dir / "read.py");
+        py << R"(import re, sys, zipfile, xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+def cell(z, sheet, ref):
+    for c in ET.fromstring(z.read(sheet)).iter('{%s}c' % ns['m']):
+        if c.get('r') == ref:
+            return c.find('m:v', ns).text + ' ' + c.get('t', 'n')
+def strings(z):
+    return [t.text for t in ET.fromstring(z.read('xl/sharedStrings.xml')).iter('{%s}t' % ns['m'])]
+for name in ['c/delta.xlsx', 's/sensitivity.xlsx']:
+    z = zipfile.ZipFile(name)
+    book = ET.fromstring(z.read('xl/workbook.xml'))
+    charts = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n)]
+    print(name, 'sheets', ','.join(s.get('name') for s in book.find('m:sheets', ns)))
+    print(name, 'charts', len(charts), 'line', sum('c:lineChart' in c for c in charts), 'bar', sum('c:barChart' in c for c in charts))
+z = zipfile.ZipFile('c/delta.xlsx')
+print('delta C13', cell(z, 'xl/worksheets/sheet1.xml', 'C13'))
+z = zipfile.ZipFile('s/sensitivity.xlsx')
+a2 = cell(z, 'xl/worksheets/sheet1.xml', 'A2').split()
+print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
+)";
+    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read.py 2>&1");
+    INFO(x.out << x.err);
+    CHECK(x.out.find("c/delta.xlsx sheets 1 recession_2027,run") != std::string::npos);
+    CHECK(x.out.find("c/delta.xlsx charts 12 line 12 bar 0") != std::string::npos);
+    CHECK(x.out.find("s/sensitivity.xlsx sheets indices,by_year,run") != std::string::npos);
+    CHECK(x.out.find("s/sensitivity.xlsx charts 3 line 1 bar 2") != std::string::npos);  // tornado, indices, by year
+    const auto number_after = [&](const std::string& key) {
+        const std::size_t at = x.out.find(key);
+        REQUIRE(at != std::string::npos);
+        std::istringstream in(x.out.substr(at + key.size()));
+        double v = 0;
+        std::string type;
+        in >> v >> type;
+        CHECK(type == "n");
+        return v;
+    };
+    CHECK(number_after("delta C13 ") == Approx(std::stod(delta_mean)).epsilon(1e-14));
+    CHECK(number_after("top " + top_input + " ") == Approx(std::stod(top_total)).epsilon(1e-14));
+    fs::remove_all(dir);
+}

@@ -71,31 +71,55 @@ struct ProgressLine {
     ~ProgressLine() { clear(); }
 };
 
-/** The outputs --format names: a comma-separated subset of csv, json, xlsx, html. */
-std::vector<std::string> parse_formats(const std::string& text) {
-    const std::vector<std::string> known = {"csv", "json", "xlsx", "html"};
-    std::vector<std::string> out;
-    std::stringstream ss(text);
-    for (std::string item; std::getline(ss, item, ',');) {
-        if (std::find(known.begin(), known.end(), item) == known.end()) {
-            const std::string near = marketsim::closest_name(item, known);
-            throw marketsim::InputError("--format: unknown output '" + item + "'" +
-                                        (near.empty() ? std::string() : "; did you mean '" + near + "'?") +
-                                        " (choose from csv, json, xlsx, html)");
+/** The outputs --format chooses: a comma-separated subset of csv, json, xlsx, html; --report adds
+ *  html and xlsx. */
+class Outputs {
+public:
+    Outputs(const std::string& text, bool report) {
+        const std::vector<std::string> known = {"csv", "json", "xlsx", "html"};
+        std::stringstream ss(text);
+        for (std::string item; std::getline(ss, item, ',');) {
+            if (std::find(known.begin(), known.end(), item) == known.end()) {
+                const std::string near = marketsim::closest_name(item, known);
+                throw marketsim::InputError("--format: unknown output '" + item + "'" +
+                                            (near.empty() ? std::string() : "; did you mean '" + near + "'?") +
+                                            " (choose from csv, json, xlsx, html)");
+            }
+            add(item);
         }
-        if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+        if (chosen_.empty()) throw marketsim::InputError("--format: name at least one of csv, json, xlsx, html");
+        if (report) {
+            add("html");
+            add("xlsx");
+        }
     }
-    if (out.empty()) throw marketsim::InputError("--format: name at least one of csv, json, xlsx, html");
-    return out;
+    bool wants(const std::string& format) const {
+        return std::find(chosen_.begin(), chosen_.end(), format) != chosen_.end();
+    }
+
+private:
+    void add(const std::string& f) {
+        if (!wants(f)) chosen_.push_back(f);
+    }
+    std::vector<std::string> chosen_;
+};
+
+const char* const format_help =
+    "Outputs, comma-separated, from csv, json, xlsx (a workbook with native charts) and html (report.html); "
+    "default csv,json";
+
+/** "a/x, a/y and a/z" */
+std::string file_list(const std::filesystem::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+    std::string names;
+    for (std::size_t i = 0; i < files.size(); ++i)
+        names += (i == 0 ? "" : i + 1 == files.size() ? " and " : ", ") + (dir / files[i].first).string();
+    return names;
 }
 
 int run_command(const Common& c, marketsim::RunOptions options, const std::string& out_dir, bool ci, bool quiet,
                 const std::string& format, bool report) {
-    std::vector<std::string> formats = parse_formats(format);
-    if (report)
-        for (const char* f : {"html", "xlsx"})
-            if (std::find(formats.begin(), formats.end(), f) == formats.end()) formats.emplace_back(f);
-    const auto wants = [&](const char* f) { return std::find(formats.begin(), formats.end(), f) != formats.end(); };
+    const Outputs outputs(format, report);
+    const auto wants = [&](const char* f) { return outputs.wants(f); };
     const marketsim::Scenario scenario = marketsim::load_scenario(c.scenario, c.sets);
     ProgressLine line;
     options.progress = line.callback(quiet);
@@ -111,10 +135,7 @@ int run_command(const Common& c, marketsim::RunOptions options, const std::strin
     if (!quiet) {
         for (const std::string& w : marketsim::run_warnings(scenario, results)) std::cerr << "warning: " << w << '\n';
         std::cout << marketsim::run_summary_text(scenario, results);
-        std::string names;
-        for (std::size_t i = 0; i < files.size(); ++i)
-            names += (i == 0 ? "" : i + 1 == files.size() ? " and " : ", ") + (dir / files[i].first).string();
-        std::cout << "wrote " << names << '\n';
+        std::cout << "wrote " << file_list(dir, files) << '\n';
     }
     return 0;
 }
@@ -150,9 +171,11 @@ struct CompareArgs {
     std::string out_dir;
     bool quiet = false;
     bool report = false;
+    std::string format = "csv,json";
 };
 
 int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
+    const Outputs outputs(c.format, c.report);
     std::vector<marketsim::Scenario> scenarios;
     for (const std::string& file : c.scenarios) scenarios.push_back(marketsim::load_scenario(file, c.sets));
     ProgressLine line;
@@ -172,21 +195,29 @@ int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
     summary["processes"] = 1;
     summary["elapsed_seconds"] = cmp.elapsed_seconds;
     summary["warnings"] = cmp.warnings;
-    std::vector<std::pair<std::string, std::string>> files = {{"delta.csv", marketsim::delta_csv(scenarios, cmp)},
-                                                              {"summary.json", summary.dump(2) + "\n"}};
-    if (c.report) files.emplace_back("report.html", marketsim::compare_report_html(scenarios, cmp));
-    marketsim::write_files(dir, files);
+    std::vector<std::pair<std::string, std::string>> files;
+    if (outputs.wants("csv")) files.emplace_back("delta.csv", marketsim::delta_csv(scenarios, cmp));
+    if (outputs.wants("json")) files.emplace_back("summary.json", summary.dump(2) + "\n");
+    if (outputs.wants("xlsx")) files.emplace_back("delta.xlsx", marketsim::delta_workbook(scenarios, cmp));
+    if (outputs.wants("html")) files.emplace_back("report.html", marketsim::compare_report_html(scenarios, cmp));
+    std::vector<std::vector<std::pair<std::string, std::string>>> own(scenarios.size());
     for (std::size_t k = 0; k < scenarios.size(); ++k) {
-        std::vector<std::pair<std::string, std::string>> own = {
-            {"bands.csv", marketsim::bands_csv(cmp.bands[k], false)},
-            {"summary.json", marketsim::summary_json(scenarios[k], cmp.bands[k]).dump(2) + "\n"}};
-        if (c.report) own.emplace_back("bands.xlsx", marketsim::bands_workbook(scenarios[k], cmp.bands[k]));
-        marketsim::write_files(dir / scenarios[k].name, own);
+        if (outputs.wants("csv")) own[k].emplace_back("bands.csv", marketsim::bands_csv(cmp.bands[k], false));
+        if (outputs.wants("json"))
+            own[k].emplace_back("summary.json", marketsim::summary_json(scenarios[k], cmp.bands[k]).dump(2) + "\n");
+        if (outputs.wants("xlsx")) own[k].emplace_back("bands.xlsx", marketsim::bands_workbook(scenarios[k], cmp.bands[k]));
     }
+    // everything is built before the first file is written
+    marketsim::write_files(dir, files);
+    for (std::size_t k = 0; k < scenarios.size(); ++k)
+        if (!own[k].empty()) marketsim::write_files(dir / scenarios[k].name, own[k]);
     if (!c.quiet) {
         for (const std::string& w : cmp.warnings) std::cerr << "warning: " << w << '\n';
         std::cout << marketsim::compare_summary_text(scenarios, cmp);
-        std::cout << "wrote " << (dir / "delta.csv").string() << " and each scenario's bands under " << dir.string() << '\n';
+        std::cout << "wrote " << file_list(dir, files);
+        if (!own.front().empty()) std::cout << (files.empty() ? "" : "; ") << "each scenario's " << file_list("", own.front())
+                                            << " under " << dir.string();
+        std::cout << '\n';
     }
     return 0;
 }
@@ -319,6 +350,7 @@ int calibrate_command(const CalibrateArgs& a, const marketsim::RunOptions& optio
 
 struct SensitivityArgs {
     bool report = false;
+    std::string format = "csv,json";
     std::string scenario;
     std::vector<std::string> sets;
     std::string series = "total";
@@ -328,6 +360,7 @@ struct SensitivityArgs {
 };
 
 int sensitivity_command(const SensitivityArgs& a, const marketsim::RunOptions& options) {
+    const Outputs outputs(a.format, a.report);
     const marketsim::Scenario scenario = marketsim::load_scenario(a.scenario, a.sets);
     const marketsim::Sensitivity s = marketsim::sensitivity(scenario, options, a.series, a.year);
     const std::filesystem::path dir =
@@ -347,15 +380,19 @@ int sensitivity_command(const SensitivityArgs& a, const marketsim::RunOptions& o
     summary["elapsed_seconds"] = s.elapsed_seconds;
     summary["estimators"] = "first order: Saltelli (2010); total: Jansen (1999); grouped draws, pick-freeze over counter-based streams";
     summary["warnings"] = scenario.warnings;
-    std::vector<std::pair<std::string, std::string>> files = {{"sensitivity.csv", marketsim::sensitivity_csv(s)},
-                                                              {"sensitivity_by_year.csv", marketsim::sensitivity_by_year_csv(s)},
-                                                              {"summary.json", summary.dump(2) + "\n"}};
-    if (a.report) files.emplace_back("report.html", marketsim::sensitivity_report_html(s, scenario.unit));
+    std::vector<std::pair<std::string, std::string>> files;
+    if (outputs.wants("csv")) {
+        files.emplace_back("sensitivity.csv", marketsim::sensitivity_csv(s));
+        files.emplace_back("sensitivity_by_year.csv", marketsim::sensitivity_by_year_csv(s));
+    }
+    if (outputs.wants("json")) files.emplace_back("summary.json", summary.dump(2) + "\n");
+    if (outputs.wants("xlsx")) files.emplace_back("sensitivity.xlsx", marketsim::sensitivity_workbook(s, scenario.unit));
+    if (outputs.wants("html")) files.emplace_back("report.html", marketsim::sensitivity_report_html(s, scenario.unit));
     marketsim::write_files(dir, files);
     if (!a.quiet) {
         for (const std::string& w : scenario.warnings) std::cerr << "warning: " << w << '\n';
         std::cout << marketsim::sensitivity_text(s);
-        std::cout << "wrote " << (dir / "sensitivity.csv").string() << ", sensitivity_by_year.csv and summary.json\n";
+        std::cout << "wrote " << file_list(dir, files) << '\n';
     }
     return 0;
 }
@@ -452,8 +489,11 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 4096));
     compare_cmd->add_option("--out", compare_args.out_dir, "Output folder (default out/compare-<names>/)");
     compare_cmd->add_flag("--quiet,-q", compare_args.quiet, "Print nothing but errors");
+    compare_cmd->add_option("--format", compare_args.format,
+                            std::string(format_help) + ": csv (delta.csv, each scenario's bands.csv), json, xlsx "
+                                                       "(delta.xlsx, each scenario's bands.xlsx), html (report.html)");
     compare_cmd->add_flag("--report", compare_args.report,
-                          "Add report.html (the fans overlaid, the delta fans) and each scenario's bands.xlsx");
+                          "Add report.html (the fans overlaid, the delta fans), delta.xlsx and each scenario's bands.xlsx");
 
     SweepArgs sweep_args;
     marketsim::RunOptions sweep_options;
@@ -527,7 +567,11 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 4096));
     sensitivity_cmd->add_option("--out", sensitivity_args.out_dir, "Output folder (default out/sensitivity-<scenario name>/)");
     sensitivity_cmd->add_flag("--quiet,-q", sensitivity_args.quiet, "Print nothing but errors");
-    sensitivity_cmd->add_flag("--report", sensitivity_args.report, "Add report.html: the tornado and the indices by year");
+    sensitivity_cmd->add_option("--format", sensitivity_args.format,
+                                std::string(format_help) + ": csv (sensitivity.csv, sensitivity_by_year.csv), json, xlsx "
+                                                           "(sensitivity.xlsx), html (report.html)");
+    sensitivity_cmd->add_flag("--report", sensitivity_args.report,
+                              "Add report.html (the tornado and the indices by year) and sensitivity.xlsx");
 
     BenchArgs bench_args;
     CLI::App* bench = app.add_subcommand(
