@@ -21,6 +21,7 @@
 #include "marketsim/compare.hpp"
 #include "marketsim/engine.hpp"
 #include "marketsim/error.hpp"
+#include "marketsim/cluster.hpp"
 #include "marketsim/report.hpp"
 #include "marketsim/scenario_file.hpp"
 #include "marketsim/sensitivity.hpp"
@@ -122,7 +123,7 @@ int run_command(const Common& c, marketsim::RunOptions options, const std::strin
     const auto wants = [&](const char* f) { return outputs.wants(f); };
     const marketsim::Scenario scenario = marketsim::load_scenario(c.scenario, c.sets);
     ProgressLine line;
-    options.progress = line.callback(quiet);
+    options.progress = line.callback(quiet || !marketsim::cluster::root());
     const marketsim::Results results = marketsim::run(scenario, options);
     line.clear();
     const std::filesystem::path dir = out_dir.empty() ? std::filesystem::path("out") / scenario.name : std::filesystem::path(out_dir);
@@ -179,7 +180,7 @@ int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
     std::vector<marketsim::Scenario> scenarios;
     for (const std::string& file : c.scenarios) scenarios.push_back(marketsim::load_scenario(file, c.sets));
     ProgressLine line;
-    options.progress = line.callback(c.quiet);
+    options.progress = line.callback(c.quiet || !marketsim::cluster::root());
     const marketsim::Comparison cmp = marketsim::compare(scenarios, options);
     line.clear();
     std::string name = "compare";
@@ -192,7 +193,7 @@ int compare_command(const CompareArgs& c, marketsim::RunOptions options) {
     summary["seed"] = cmp.seed;
     summary["paths"] = cmp.paths;
     summary["threads"] = cmp.threads;
-    summary["processes"] = 1;
+    summary["processes"] = cmp.processes;
     summary["elapsed_seconds"] = cmp.elapsed_seconds;
     summary["warnings"] = cmp.warnings;
     std::vector<std::pair<std::string, std::string>> files;
@@ -254,7 +255,7 @@ int sweep_command(const SweepArgs& a, const marketsim::RunOptions& options) {
     summary["seed"] = s.seed;
     summary["paths"] = s.paths;
     summary["threads"] = s.threads;
-    summary["processes"] = 1;
+    summary["processes"] = marketsim::cluster::size();
     summary["simd"] = marketsim::simd::target();
     summary["elapsed_seconds"] = s.elapsed_seconds;
     summary["warnings"] = s.warnings;
@@ -318,7 +319,7 @@ int calibrate_command(const CalibrateArgs& a, const marketsim::RunOptions& optio
     summary["evaluations"] = c.evaluations;
     summary["seed"] = c.seed;
     summary["paths"] = c.paths;
-    summary["processes"] = 1;
+    summary["processes"] = marketsim::cluster::size();
     summary["simd"] = marketsim::simd::target();
     summary["warnings"] = c.warnings;
     std::vector<std::pair<std::string, std::string>> files = {{"calibration.json", summary.dump(2) + "\n"}};
@@ -375,7 +376,8 @@ int sensitivity_command(const SensitivityArgs& a, const marketsim::RunOptions& o
     summary["seed_sample_b"] = s.seed_b;
     summary["paths"] = s.paths;
     summary["model_evaluations_per_path"] = s.evaluations;
-    summary["processes"] = 1;
+    summary["threads"] = marketsim::thread_count(options.threads);
+    summary["processes"] = marketsim::cluster::size();
     summary["simd"] = marketsim::simd::target();
     summary["elapsed_seconds"] = s.elapsed_seconds;
     summary["estimators"] = "first order: Saltelli (2010); total: Jansen (1999); grouped draws, pick-freeze over counter-based streams";
@@ -425,6 +427,12 @@ int bench_command(const BenchArgs& b) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    const marketsim::cluster::Session session(argc, argv);
+    if (!marketsim::cluster::root()) {
+        // under MPI, process 0 alone speaks; a failing process still reports (cluster::fail)
+        std::cout.setstate(std::ios::badbit);
+        std::cerr.setstate(std::ios::badbit);
+    }
     CLI::App app{"marketsim: Monte Carlo market scenarios into confidence bands", "marketsim"};
     app.set_version_flag("--version", std::string("marketsim ") + std::string(marketsim::version()));
     app.require_subcommand(1);
@@ -607,6 +615,7 @@ int main(int argc, char** argv) {
     try {
         marketsim::simd::pin_from_environment();
         if (!simd_target.empty()) marketsim::simd::pin(simd_target);
+        marketsim::cluster::agree_on_simd(!simd_target.empty() || std::getenv("MARKETSIM_SIMD") != nullptr);
         if (*seed_opt) options.seed = seed;
         if (*precision_opt) {
             if (run->count("--paths") > 0)
@@ -639,11 +648,11 @@ int main(int argc, char** argv) {
             return bench_command(bench_args);
         }
     } catch (const marketsim::InputError& e) {
-        std::cerr << "marketsim: " << e.what() << '\n';
-        return 2;
+        return marketsim::cluster::fail(e.what(), 2);
+    } catch (const std::bad_alloc&) {
+        return marketsim::cluster::fail("error: out of memory", 1);
     } catch (const std::exception& e) {
-        std::cerr << "marketsim: error: " << e.what() << '\n';
-        return 1;
+        return marketsim::cluster::fail(std::string("error: ") + e.what(), 1);
     }
     return 2;
 }

@@ -1,5 +1,6 @@
 #include "marketsim/accumulator.hpp"
 
+#include "bytes.hpp"
 #include "kernels.hpp"
 
 #include <algorithm>
@@ -46,6 +47,28 @@ void ExactSum::merge(const ExactSum& other) noexcept {
     for (int i = 0; i < kLimbs; ++i) limb_[i] += o.limb_[i];
     overflow_ = overflow_ || o.overflow_;
     normalize();
+}
+
+void ExactSum::append_bytes(std::string& out) const {
+    ExactSum n = *this;
+    n.normalize();
+    int first = 0, last = kLimbs;
+    while (first < last && n.limb_[first] == 0) ++first;
+    while (last > first && n.limb_[last - 1] == 0) --last;
+    bytes::put(out, static_cast<std::uint8_t>(n.overflow_));
+    bytes::put(out, static_cast<std::uint8_t>(first));
+    bytes::put(out, static_cast<std::uint8_t>(last - first));
+    bytes::put_n(out, n.limb_.data() + first, static_cast<std::size_t>(last - first));
+}
+
+std::string_view ExactSum::read_bytes(std::string_view in) {
+    overflow_ = bytes::get<std::uint8_t>(in) != 0;
+    const int first = bytes::get<std::uint8_t>(in), n = bytes::get<std::uint8_t>(in);
+    if (first + n > kLimbs) throw std::runtime_error("merging statistics between processes: a sum out of range");
+    limb_.fill(0);
+    bytes::get_n(in, limb_.data() + first, static_cast<std::size_t>(n));
+    pending_ = 0;
+    return in;
 }
 
 double ExactSum::value() const noexcept {
@@ -171,6 +194,29 @@ void BandAccumulator::end_block() noexcept {
 bool BandAccumulator::operator==(const BandAccumulator& o) const {
     return reference_ == o.reference_ && sketch_ == o.sketch_ && power_ == o.power_ && targets_ == o.targets_ &&
            hits_ == o.hits_ && series_count_ == o.series_count_ && paths_ == o.paths_;
+}
+
+std::string BandAccumulator::to_bytes() const {
+    std::string out;
+    bytes::put(out, static_cast<std::uint64_t>(sketch_.size()));
+    bytes::put(out, static_cast<std::uint64_t>(hits_.size()));
+    for (const QuantileSketch& q : sketch_) q.append_bytes(out);
+    for (const ExactSum& e : power_) e.append_bytes(out);
+    bytes::put_n(out, hits_.data(), hits_.size());
+    bytes::put(out, paths_);
+    return out;
+}
+
+void BandAccumulator::merge_bytes(std::string_view in) {
+    if (bytes::get<std::uint64_t>(in) != sketch_.size() || bytes::get<std::uint64_t>(in) != hits_.size())
+        throw std::runtime_error("merging statistics between processes: the accumulators' shapes differ");
+    BandAccumulator other = *this;  // the shape; every statistic is replaced below
+    for (QuantileSketch& q : other.sketch_) in = q.read_bytes(in);
+    for (ExactSum& e : other.power_) in = e.read_bytes(in);
+    bytes::get_n(in, other.hits_.data(), other.hits_.size());
+    other.paths_ = bytes::get<std::uint64_t>(in);
+    if (!in.empty()) throw std::runtime_error("merging statistics between processes: trailing data");
+    merge(other);
 }
 
 void BandAccumulator::merge(const BandAccumulator& other) {

@@ -1,6 +1,9 @@
 #include "marketsim/bench.hpp"
 
+#include "marketsim/cluster.hpp"
+
 #include <algorithm>
+#include <optional>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -195,12 +198,24 @@ BenchReport run_bench(const Scenario& scenario, const BenchOptions& options) {
     r.peak_rss_reset = true;
 
     // Repeats are interleaved (repeat 1 of every thread count, then repeat 2, ...) so that a slow
-    // spell of the machine does not fall on one thread count alone.
-    std::vector<std::vector<double>> rates(threads.size());
-    std::vector<double> peaks(threads.size(), 0.0);
+    // spell of the machine does not fall on one thread count alone. Under MPI each thread count
+    // runs on process 0 alone and then on every process (started together after a barrier; the
+    // time includes merging the processes' statistics).
+    const int all = cluster::size();
+    std::vector<std::pair<int, int>> configs;  // (processes, threads)
+    for (int t : threads) {
+        configs.emplace_back(1, t);
+        if (all > 1) configs.emplace_back(all, t);
+    }
+    std::vector<std::vector<double>> rates(configs.size());
+    std::vector<double> peaks(configs.size(), 0.0);
     for (int i = 0; i < options.repeat; ++i) {
-        for (std::size_t j = 0; j < threads.size(); ++j) {
-            const int t = threads[j];
+        for (std::size_t j = 0; j < configs.size(); ++j) {
+            const auto [p, t] = configs[j];
+            cluster::barrier();
+            if (p == 1 && !cluster::root()) continue;  // process 0 runs alone; the others wait at the next barrier
+            std::optional<cluster::SoloScope> solo;
+            if (p == 1) solo.emplace();
             // lets an arena of t threads get its workers even beyond the machine's cores
             tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(t));
             if (!reset_peak_rss()) r.peak_rss_reset = false;
@@ -214,13 +229,17 @@ BenchReport run_bench(const Scenario& scenario, const BenchOptions& options) {
             rates[j].push_back(seconds > 0 ? r.samples_per_run / seconds : 0.0);
             if (options.progress)
                 options.progress("run " + std::to_string(i + 1) + "/" + std::to_string(options.repeat) + ", " +
+                                 (all > 1 ? std::to_string(p) + (p == 1 ? " process x " : " processes x ") : "") +
                                  std::to_string(t) + (t == 1 ? " thread: " : " threads: ") + fmt("%.3f", seconds) +
                                  " s, " + fmt("%.4g", rates[j].back()) + " cell-year samples/s");
         }
     }
-    for (std::size_t j = 0; j < threads.size(); ++j) {
+    cluster::barrier();
+    if (!cluster::root()) return r;  // process 0 reports
+    for (std::size_t j = 0; j < configs.size(); ++j) {
         BenchRow row;
-        row.threads = threads[j];
+        row.processes = configs[j].first;
+        row.threads = configs[j].second;
         row.median = median_of(rates[j]);
         row.min = *std::min_element(rates[j].begin(), rates[j].end());
         row.max = *std::max_element(rates[j].begin(), rates[j].end());
@@ -228,10 +247,12 @@ BenchReport run_bench(const Scenario& scenario, const BenchOptions& options) {
         row.peak_rss_bytes = peaks[j];
         r.rows.push_back(row);
     }
-    const auto one = std::find_if(r.rows.begin(), r.rows.end(), [](const BenchRow& x) { return x.threads == 1; });
+    const auto one = std::find_if(r.rows.begin(), r.rows.end(),
+                                  [](const BenchRow& x) { return x.threads == 1 && x.processes == 1; });
     for (BenchRow& row : r.rows)
-        row.efficiency = one != r.rows.end() && one->median > 0 ? row.median / (row.threads * one->median)
-                                                                : std::numeric_limits<double>::quiet_NaN();
+        row.efficiency = one != r.rows.end() && one->median > 0
+                             ? row.median / (row.processes * row.threads * one->median)
+                             : std::numeric_limits<double>::quiet_NaN();
 
     r.kernels = kernel_rates(model, scenario.relative_accuracy, scenario.base_value, options.kernel_count);
     return r;
@@ -253,19 +274,28 @@ std::string bench_table(const BenchReport& r) {
          std::to_string(r.logical_cpus) + " logical CPUs; SIMD target " + r.simd + "; marketsim " +
          std::string(version()) + "\n\n";
     s += "         cell-year samples/s, millions (median of repeats)\n";
+    const bool processes = std::any_of(r.rows.begin(), r.rows.end(), [](const BenchRow& x) { return x.processes > 1; });
+    s += processes ? "processes " : "";
     s += "threads     median        min        max  per thread  efficiency   seconds  peak RSS MiB\n";
     for (const BenchRow& row : r.rows) {
+        if (processes) {
+            std::snprintf(buf, sizeof buf, "%9d ", row.processes);
+            s += buf;
+        }
         std::snprintf(buf, sizeof buf, "%7d %10.1f %10.1f %10.1f  %10.1f  %10s  %8.3f  %12.1f\n", row.threads,
-                      row.median / 1e6, row.min / 1e6, row.max / 1e6, row.median / row.threads / 1e6,
+                      row.median / 1e6, row.min / 1e6, row.max / 1e6, row.median / (row.processes * row.threads) / 1e6,
                       std::isfinite(row.efficiency) ? fmt("%.2f", row.efficiency).c_str() : "-",
                       row.median_seconds, row.peak_rss_bytes / 1048576.0);
         s += buf;
     }
+    s += processes ? "efficiency: rate(P, T) / (P x T x rate(1 process, 1 thread)); per thread: rate / (P x T); "
+                     "P processes start together and the time includes merging their statistics\n"
+                   : "efficiency: rate(T) / (T x rate(1)); ";
     if (r.peak_rss_reset)
-        s += "efficiency: rate(T) / (T x rate(1)); peak RSS: the process's VmHWM during that thread count's runs\n";
+        s += processes ? "peak RSS: process 0's VmHWM during that row's runs\n"
+                       : "peak RSS: the process's VmHWM during that thread count's runs\n";
     else
-        s += "efficiency: rate(T) / (T x rate(1)); peak RSS: the process-wide VmHWM so far (resetting it "
-             "through /proc/self/clear_refs failed)\n";
+        s += "peak RSS: the process-wide VmHWM so far (resetting it through /proc/self/clear_refs failed)\n";
     std::snprintf(buf, sizeof buf, "\nkernels, one thread, %llu items each, millions per second:\n",
                   static_cast<unsigned long long>(r.kernels.count));
     s += buf;
@@ -285,7 +315,8 @@ nlohmann::json to_json(const BenchReport& r) {
     using nlohmann::json;
     json rows = json::array();
     for (const BenchRow& row : r.rows) {
-        rows.push_back({{"threads", row.threads},
+        rows.push_back({{"processes", row.processes},
+                        {"threads", row.threads},
                         {"samples_per_s", {{"median", row.median}, {"min", row.min}, {"max", row.max}}},
                         {"median_seconds", row.median_seconds},
                         {"efficiency", std::isfinite(row.efficiency) ? json(row.efficiency) : json(nullptr)},

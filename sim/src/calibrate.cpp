@@ -1,5 +1,7 @@
 #include "marketsim/calibrate.hpp"
 
+#include "marketsim/cluster.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -97,6 +99,7 @@ struct Evaluator {
                 });
             }
         });
+        cluster::sum(values);  // each path's value came from one process (MPI), the others hold zeros
         ++evaluations;
         Result r;
         constexpr double z95 = 1.959963984540054;

@@ -1,5 +1,7 @@
 #include "marketsim/compare.hpp"
 
+#include "marketsim/cluster.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -161,10 +163,14 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
             for (std::size_t i = 0; i < greater[k - 1].size(); ++i) greater[k - 1][i] += l.greater[k - 1][i];
         }
     }
+    for (BandAccumulator& acc : own) merge_processes(acc);
+    for (BandAccumulator& acc : delta) merge_processes(acc);
+    for (std::vector<std::uint64_t>& g : greater) cluster::sum(g);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
 
     out.paths = paths;
     out.threads = threads;
+    out.processes = cluster::size();
     out.elapsed_seconds = elapsed.count();
     for (std::size_t k = 0; k < k_count; ++k) {
         Results r = summarize(models[k], scenarios[k], own[k]);
@@ -213,9 +219,11 @@ std::string compare_summary_text(const std::vector<Scenario>& scenarios, const C
     std::ostringstream out;
     char buf[320];
     const Results& a = c.bands.front();
-    std::snprintf(buf, sizeof buf, "%zu scenarios on common random numbers: %llu paths, seed %llu, %d threads, %.2f s\n\n",
+    const std::string threads = std::to_string(c.threads) + (c.threads == 1 ? " thread" : " threads");
+    const std::string workers = c.processes > 1 ? std::to_string(c.processes) + " processes x " + threads : threads;
+    std::snprintf(buf, sizeof buf, "%zu scenarios on common random numbers: %llu paths, seed %llu, %s, %.2f s\n\n",
                   scenarios.size(), static_cast<unsigned long long>(c.paths), static_cast<unsigned long long>(c.seed),
-                  c.threads, c.elapsed_seconds);
+                  workers.c_str(), c.elapsed_seconds);
     out << buf;
     const auto nearest = [&](double q) {
         std::size_t best = 0;

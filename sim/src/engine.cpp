@@ -1,5 +1,7 @@
 #include "marketsim/engine.hpp"
 
+#include "marketsim/cluster.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -102,11 +104,19 @@ int thread_count(int threads) { return threads > 0 ? threads : tbb::info::defaul
 void for_each_block(std::uint64_t paths, int threads,
                     const std::function<void(std::uint64_t first, std::uint64_t end)>& body, std::uint64_t from_path) {
     const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
+    // this process's blocks: b = rank (mod processes), from the first block on
+    const auto processes = static_cast<std::uint64_t>(cluster::size()), rank = static_cast<std::uint64_t>(cluster::rank());
+    const std::uint64_t begin = from_path / kBlockPaths;
+    const std::uint64_t first = begin + (rank + processes - begin % processes) % processes;
+    if (first >= blocks) return;
+    const std::uint64_t count = (blocks - first + processes - 1) / processes;
     tbb::task_arena arena(thread_count(threads));
     arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(from_path / kBlockPaths, blocks, 1),
-                          [&](const tbb::blocked_range<std::uint64_t>& r) {
-            for (std::uint64_t b = r.begin(); b != r.end(); ++b) body(b * kBlockPaths, std::min(paths, (b + 1) * kBlockPaths));
+        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, count, 1), [&](const tbb::blocked_range<std::uint64_t>& r) {
+            for (std::uint64_t i = r.begin(); i != r.end(); ++i) {
+                const std::uint64_t b = first + i * processes;
+                body(b * kBlockPaths, std::min(paths, (b + 1) * kBlockPaths));
+            }
         });
     });
 }
@@ -115,7 +125,8 @@ ProgressThrottle::ProgressThrottle(std::function<void(std::uint64_t, std::uint64
     : callback_(std::move(callback)), total_(total), start_(std::chrono::steady_clock::now()) {}
 
 void ProgressThrottle::add(std::uint64_t paths) {
-    const std::uint64_t done = done_.fetch_add(paths) + paths;
+    // every process samples at about the same pace: this one's share stands for all of them
+    const std::uint64_t done = (done_.fetch_add(paths) + paths) * static_cast<std::uint64_t>(cluster::size());
     if (!callback_) return;
     const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count();
     std::int64_t due = next_ns_.load();
@@ -145,9 +156,23 @@ void accumulate_range(BandAccumulator& total, const Model& model, double relativ
             if (progress) progress->add(end - first);
         },
         from);
-    for (const Local& local : locals) total.merge(local.acc);
+    if (cluster::size() == 1) {
+        for (const Local& local : locals) total.merge(local.acc);
+        return;
+    }
+    BandAccumulator pass(model, relative_accuracy, targets);  // this pass, from every process
+    for (const Local& local : locals) pass.merge(local.acc);
+    merge_processes(pass);
+    total.merge(pass);
 }
 }  // namespace
+
+void merge_processes(BandAccumulator& acc) {
+    if (cluster::size() == 1) return;
+    const std::vector<std::string> parts = cluster::all_gather(acc.to_bytes());
+    for (int r = 0; r < cluster::size(); ++r)
+        if (r != cluster::rank()) acc.merge_bytes(parts[static_cast<std::size_t>(r)]);
+}
 
 BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
                            std::uint64_t paths, int threads) {
@@ -287,6 +312,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     r.threads = threads;
+    r.processes = cluster::size();
     r.elapsed_seconds = elapsed.count();
     r.precision = report;
     return r;

@@ -1,5 +1,7 @@
 #include "marketsim/quantile_sketch.hpp"
 
+#include "bytes.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -173,6 +175,38 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     count_ += other.count_;
     min_ = std::min(min_, other.min_);
     max_ = std::max(max_, other.max_);
+}
+
+void QuantileSketch::append_bytes(std::string& out) const {
+    bytes::put(out, alpha_);
+    for (const Store* s : {&positive_, &negative_}) {
+        const auto [first, last] = s->used();
+        const std::uint64_t n = first > last ? 0 : last - first + 1;
+        bytes::put(out, s->offset + static_cast<std::int64_t>(first));
+        bytes::put(out, n);
+        bytes::put_n(out, s->counts.data() + first, n);
+    }
+    bytes::put(out, zeros_);
+    bytes::put(out, count_);
+    bytes::put(out, min_);
+    bytes::put(out, max_);
+}
+
+std::string_view QuantileSketch::read_bytes(std::string_view in) {
+    if (bytes::get<double>(in) != alpha_)
+        throw std::runtime_error("merging statistics between processes: the quantile summaries' accuracies differ");
+    for (Store* s : {&positive_, &negative_}) {
+        s->offset = bytes::get<std::int64_t>(in);
+        const auto n = bytes::get<std::uint64_t>(in);
+        if (n > in.size() / sizeof(std::uint64_t)) throw std::runtime_error("merging statistics between processes: truncated data");
+        s->counts.assign(n, 0);
+        bytes::get_n(in, s->counts.data(), n);
+    }
+    zeros_ = bytes::get<std::uint64_t>(in);
+    count_ = bytes::get<std::uint64_t>(in);
+    min_ = bytes::get<double>(in);
+    max_ = bytes::get<double>(in);
+    return in;
 }
 
 std::uint64_t QuantileSketch::count() const noexcept { return count_; }

@@ -1,5 +1,7 @@
 #include "marketsim/report.hpp"
 
+#include "marketsim/cluster.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -116,7 +118,7 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     j["seed"] = r.seed;
     j["paths"] = r.paths;
     j["threads"] = r.threads;
-    j["processes"] = 1;
+    j["processes"] = r.processes;
     j["simd"] = simd::target();
     j["elapsed_seconds"] = r.elapsed_seconds;
     if (r.precision)
@@ -190,9 +192,11 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
 std::string run_summary_text(const Scenario& sc, const Results& r) {
     std::ostringstream out;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%s: %llu paths, seed %llu, %d threads, %.2f s, %.3g cell-year samples/s\n",
+    const std::string threads = std::to_string(r.threads) + (r.threads == 1 ? " thread" : " threads");
+    const std::string workers = r.processes > 1 ? std::to_string(r.processes) + " processes x " + threads : threads;
+    std::snprintf(buf, sizeof buf, "%s: %llu paths, seed %llu, %s, %.2f s, %.3g cell-year samples/s\n",
                   sc.name.c_str(), static_cast<unsigned long long>(r.paths), static_cast<unsigned long long>(r.seed),
-                  r.threads, r.elapsed_seconds, r.throughput());
+                  workers.c_str(), r.elapsed_seconds, r.throughput());
     out << buf;
     if (r.precision) {
         std::snprintf(buf, sizeof buf, "precision: every band's 95%% interval within %.3g of its value (target %g%s), widest %s\n",
@@ -241,6 +245,7 @@ std::string run_summary_text(const Scenario& sc, const Results& r) {
 
 void write_files(const std::filesystem::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
     namespace fs = std::filesystem;
+    if (!cluster::root()) return;  // under MPI, process 0 alone writes
     std::error_code ec;
     if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
         throw InputError("--out " + dir.string() + ": exists and is not a folder");

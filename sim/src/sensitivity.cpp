@@ -1,5 +1,7 @@
 #include "marketsim/sensitivity.hpp"
 
+#include "marketsim/cluster.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -218,6 +220,11 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
             }
         }
     });
+    // under MPI each block and path was filled by one process: summing with the others' zeros is exact
+    cluster::sum(block_sums);
+    cluster::sum(base_value);
+    cluster::sum(low);
+    cluster::sum(high);
     // block sums in block order: the same totals on any thread count
     std::vector<double> total(per_block, 0.0);
     for (std::uint64_t b = 0; b < blocks; ++b)

@@ -10,6 +10,8 @@
  */
 #include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "marketsim/model.hpp"
@@ -24,6 +26,10 @@ public:
     void merge(const ExactSum& other) noexcept;
     double value() const noexcept;  ///< the exact sum rounded (faithfully) to double
     bool operator==(const ExactSum& other) const noexcept;
+    /** The state as bytes (the nonzero digits), and back: read_bytes replaces this sum with the
+     *  one at the front of `in` and returns what follows it. */
+    void append_bytes(std::string& out) const;
+    std::string_view read_bytes(std::string_view in);
 
 private:
     static constexpr int kLimbs = 70;       ///< 32-bit digits from 2^-1152 up to 2^1088
@@ -73,6 +79,12 @@ public:
     double power_sum(std::size_t i, int k) const { return power_[(i * 4) + (k - 1)].value(); }
     const std::vector<TargetIndex>& targets() const noexcept { return targets_; }
     std::uint64_t target_hits(std::size_t j) const { return hits_[j]; }
+    /** The statistics (sketches, exact sums, hits, paths) as bytes, for another process with
+     *  the same shape of accumulator to merge (cluster.hpp). Call between blocks. */
+    std::string to_bytes() const;
+    /** Merges statistics that to_bytes() of an accumulator of this shape wrote. Throws
+     *  std::runtime_error when the bytes do not fit this shape. */
+    void merge_bytes(std::string_view bytes);
     /** Equal statistics (sketches, exact sums, hits, paths, references, targets). */
     bool operator==(const BandAccumulator& other) const;
 

@@ -35,12 +35,14 @@ struct BenchOptions {
 
 /** One thread count: rates in cell-year samples/s over the repeats. */
 struct BenchRow {
-    int threads = 0;
+    int processes = 1;  ///< MPI processes (cluster.hpp); rows with more than one come under mpirun
+    int threads = 0;    ///< per process
     double median = 0.0;
     double min = 0.0;
     double max = 0.0;
     double median_seconds = 0.0;  ///< wall seconds of the median run
-    double efficiency = 0.0;      ///< median / (threads x median at 1 thread); NaN without a 1-thread row
+    /// median / (processes x threads x the median of 1 process at 1 thread); NaN without that row
+    double efficiency = 0.0;
     /// the highest VmHWM of this thread count's runs, each reset before the run (see peak_rss_reset)
     double peak_rss_bytes = 0.0;
 };

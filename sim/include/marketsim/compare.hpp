@@ -24,7 +24,8 @@ struct Comparison {
     std::vector<std::string> warnings;
     std::uint64_t seed = 0;
     std::uint64_t paths = 0;
-    int threads = 0;
+    int threads = 0;    ///< per process
+    int processes = 1;  ///< MPI processes (cluster.hpp)
     double elapsed_seconds = 0.0;
 };
 

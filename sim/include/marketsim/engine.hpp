@@ -92,7 +92,8 @@ struct Results {
     std::vector<TargetResult> targets;
     std::uint64_t seed = 0;
     std::uint64_t paths = 0;
-    int threads = 0;
+    int threads = 0;               ///< per process
+    int processes = 1;             ///< MPI processes (cluster.hpp)
     double elapsed_seconds = 0.0;
     std::optional<PrecisionReport> precision;  ///< set when the stopping rule ran
 
@@ -113,7 +114,9 @@ int thread_count(int threads);
 /** Calls body(first, end) for every block of paths [b kBlockPaths, min(paths, (b+1) kBlockPaths))
  *  on thread_count(threads) threads; different blocks run concurrently, so body keeps
  *  per-thread state (e.g. tbb::enumerable_thread_specific) and merges it exactly afterwards.
- *  With from_path (a multiple of kBlockPaths), the blocks start there instead of at 0. */
+ *  With from_path (a multiple of kBlockPaths), the blocks start there instead of at 0. Under
+ *  MPI (cluster.hpp) this process gets only its blocks, b = rank (mod processes); the caller
+ *  then merges across processes (merge_processes, cluster::sum). */
 void for_each_block(std::uint64_t paths, int threads,
                     const std::function<void(std::uint64_t first, std::uint64_t end)>& body,
                     std::uint64_t from_path = 0);
@@ -121,6 +124,9 @@ void for_each_block(std::uint64_t paths, int threads,
 /** The largest relative 95% half-width over every band of `results` (the mean's 1.96 standard
  *  errors, each quantile's order-statistic interval), and which band it is. */
 std::pair<double, std::string> largest_relative_half_width(const Results& results);
+
+/** Merges every process's statistics into `acc` on every process (nothing with one process). */
+void merge_processes(BandAccumulator& acc);
 
 /** Simulates `paths` paths of `model` on `threads` threads (0: all) into one accumulator. */
 BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,

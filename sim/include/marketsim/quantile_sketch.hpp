@@ -20,6 +20,8 @@
  */
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -64,6 +66,12 @@ public:
     /** Quantile q in [0, 1] by linear interpolation between order statistics at h = q (n - 1)
      *  (the "type 7" definition of R and numpy), each estimated by value_at_rank. NaN when empty. */
     double quantile(double q) const;
+
+    /** The counts, min and max as bytes (the used buckets only), and back: read_bytes replaces
+     *  this sketch's state with the one at the front of `in` (written by a sketch of the same
+     *  accuracy) and returns what follows it. */
+    void append_bytes(std::string& out) const;
+    std::string_view read_bytes(std::string_view in);
 
     /** Equal counts in every bucket, count, min, max and accuracy (spare capacity is not compared). */
     bool operator==(const QuantileSketch&) const = default;
