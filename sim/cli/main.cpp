@@ -22,6 +22,7 @@
 #include "marketsim/engine.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/cluster.hpp"
+#include "marketsim/interrupt.hpp"
 #include "marketsim/report.hpp"
 #include "marketsim/scenario_file.hpp"
 #include "marketsim/sensitivity.hpp"
@@ -138,6 +139,7 @@ int run_command(const Common& c, marketsim::RunOptions options, const std::strin
         std::cout << marketsim::run_summary_text(scenario, results);
         std::cout << "wrote " << file_list(dir, files) << '\n';
     }
+    if (const int s = marketsim::interrupt::received()) return 128 + s;
     return 0;
 }
 
@@ -428,6 +430,7 @@ int bench_command(const BenchArgs& b) {
 
 int main(int argc, char** argv) {
     const marketsim::cluster::Session session(argc, argv);
+    marketsim::interrupt::install();
     if (!marketsim::cluster::root()) {
         // under MPI, process 0 alone speaks; a failing process still reports (cluster::fail)
         std::cout.setstate(std::ios::badbit);
@@ -647,6 +650,8 @@ int main(int argc, char** argv) {
             bench_args.threads_given = bench->count("--threads") > 0;
             return bench_command(bench_args);
         }
+    } catch (const marketsim::Interrupted& e) {
+        return marketsim::cluster::fail(e.what(), 128 + e.signal());
     } catch (const marketsim::InputError& e) {
         return marketsim::cluster::fail(e.what(), 2);
     } catch (const std::bad_alloc&) {

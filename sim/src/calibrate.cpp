@@ -1,6 +1,7 @@
 #include "marketsim/calibrate.hpp"
 
 #include "marketsim/cluster.hpp"
+#include "marketsim/interrupt.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -93,12 +94,14 @@ struct Evaluator {
             if (!sampler) sampler = std::make_unique<ChunkSampler>(model);
             const std::uint32_t cap = sampler->capacity();
             for (std::uint64_t p = first; p < end; p += cap) {
+                if (interrupt::requested()) return;  // the evaluation is abandoned below
                 const auto lanes = static_cast<std::uint32_t>(std::min<std::uint64_t>(cap, end - p));
                 sampler->simulate(p, lanes, [&](int year, const double* s, std::uint32_t k) {
                     if (year == t) std::copy(s + static_cast<std::size_t>(series) * cap, s + series * cap + k, values.begin() + p);
                 });
             }
         });
+        interrupt::check();
         cluster::sum(values);  // each path's value came from one process (MPI), the others hold zeros
         ++evaluations;
         Result r;

@@ -1,6 +1,7 @@
 #include "marketsim/compare.hpp"
 
 #include "marketsim/cluster.hpp"
+#include "marketsim/interrupt.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -119,6 +120,7 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         for (auto& acc : l.own) acc.begin_block();
         for (auto& acc : l.delta) acc.begin_block();
         for (std::uint64_t p = first; p < end; p += capacity) {
+            if (interrupt::requested()) return;  // the comparison is abandoned below
             const auto lanes = static_cast<std::uint32_t>(std::min<std::uint64_t>(capacity, end - p));
             for (std::size_t k = 0; k < k_count; ++k) {
                 const std::uint32_t nk = models[k].series_count();
@@ -151,6 +153,7 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         for (auto& acc : l.delta) acc.end_block();
         progress.add(end - first);
     });
+    interrupt::check();
     std::vector<BandAccumulator> own;
     std::vector<BandAccumulator> delta;
     std::vector<std::vector<std::uint64_t>> greater(k_count - 1, std::vector<std::uint64_t>(t_count * ns, 0));

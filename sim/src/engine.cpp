@@ -1,8 +1,10 @@
 #include "marketsim/engine.hpp"
 
 #include "marketsim/cluster.hpp"
+#include "marketsim/interrupt.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -101,24 +103,34 @@ Model compile_for_run(const Scenario& scenario, const RunOptions& options) {
 
 int thread_count(int threads) { return threads > 0 ? threads : tbb::info::default_concurrency(); }
 
-void for_each_block(std::uint64_t paths, int threads,
-                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body, std::uint64_t from_path) {
+std::uint64_t for_each_block(std::uint64_t paths, int threads,
+                             const std::function<void(std::uint64_t first, std::uint64_t end)>& body,
+                             std::uint64_t from_path) {
     const std::uint64_t blocks = (paths + kBlockPaths - 1) / kBlockPaths;
     // this process's blocks: b = rank (mod processes), from the first block on
     const auto processes = static_cast<std::uint64_t>(cluster::size()), rank = static_cast<std::uint64_t>(cluster::rank());
     const std::uint64_t begin = from_path / kBlockPaths;
     const std::uint64_t first = begin + (rank + processes - begin % processes) % processes;
-    if (first >= blocks) return;
+    if (first >= blocks) return paths;
     const std::uint64_t count = (blocks - first + processes - 1) / processes;
-    tbb::task_arena arena(thread_count(threads));
+    // Workers claim blocks in index order and finish every block they claim; after an
+    // interruption no block is claimed, so the blocks done are a prefix of this process's.
+    std::atomic<std::uint64_t> next{0};
+    const int workers = thread_count(threads);
+    tbb::task_arena arena(workers);
     arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, count, 1), [&](const tbb::blocked_range<std::uint64_t>& r) {
-            for (std::uint64_t i = r.begin(); i != r.end(); ++i) {
+        tbb::parallel_for(0, workers, [&](int) {
+            while (!interrupt::requested()) {
+                const std::uint64_t i = next.fetch_add(1, std::memory_order_relaxed);
+                if (i >= count) return;
                 const std::uint64_t b = first + i * processes;
                 body(b * kBlockPaths, std::min(paths, (b + 1) * kBlockPaths));
             }
         });
     });
+    const std::uint64_t claimed = std::min(next.load(), count);
+    if (claimed == count) return paths;
+    return std::min(paths, (first + claimed * processes) * kBlockPaths);  // one process: the prefix's end
 }
 
 ProgressThrottle::ProgressThrottle(std::function<void(std::uint64_t, std::uint64_t, double)> callback, std::uint64_t total)
@@ -136,34 +148,54 @@ void ProgressThrottle::add(std::uint64_t paths) {
 }
 
 namespace {
-/** Adds paths [from, paths) to `total` (from a multiple of kBlockPaths). */
-void accumulate_range(BandAccumulator& total, const Model& model, double relative_accuracy,
-                      const std::vector<TargetIndex>& targets, std::uint64_t from, std::uint64_t paths, int threads,
-                      ProgressThrottle* progress = nullptr) {
+/** Adds paths [from, paths) to `total` (from a multiple of kBlockPaths) and returns the end of
+ *  what was added: `paths`, or after an interruption (interrupt.hpp) the end of the prefix of
+ *  whole blocks done. Throws Interrupted when that cannot be reported: a block was cut short (a
+ *  worker stops between chunks of a long block) or, under MPI, the processes' prefixes differ. */
+std::uint64_t accumulate_range(BandAccumulator& total, const Model& model, double relative_accuracy,
+                               const std::vector<TargetIndex>& targets, std::uint64_t from, std::uint64_t paths,
+                               int threads, ProgressThrottle* progress = nullptr) {
     struct Local {
         ChunkSampler sampler;
         BandAccumulator acc;
     };
     tbb::enumerable_thread_specific<Local> locals(
         [&] { return Local{ChunkSampler(model), BandAccumulator(model, relative_accuracy, targets)}; });
-    for_each_block(
+    std::atomic<bool> torn{false};
+    const std::uint64_t done = for_each_block(
         paths, threads,
         [&](std::uint64_t first, std::uint64_t end) {
             Local& local = locals.local();
             local.acc.begin_block();
-            local.sampler.accumulate(first, end, local.acc);
+            // An interrupted block is finished (milliseconds, usually) unless it takes more than
+            // another second: then it is cut, and the run reports nothing rather than be late.
+            const std::uint64_t step = local.sampler.capacity();
+            std::optional<std::chrono::steady_clock::time_point> seen;
+            for (std::uint64_t p = first; p < end; p += step) {
+                if (interrupt::requested()) {
+                    const auto now = std::chrono::steady_clock::now();
+                    if (!seen) seen = now;
+                    if (now - *seen > std::chrono::seconds(1)) {
+                        torn = true;
+                        return;
+                    }
+                }
+                local.sampler.accumulate(p, std::min(end, p + step), local.acc);
+            }
             local.acc.end_block();
             if (progress) progress->add(end - first);
         },
         from);
+    if (torn || (done < paths && cluster::size() > 1)) interrupt::check();
     if (cluster::size() == 1) {
         for (const Local& local : locals) total.merge(local.acc);
-        return;
+        return done;
     }
     BandAccumulator pass(model, relative_accuracy, targets);  // this pass, from every process
     for (const Local& local : locals) pass.merge(local.acc);
     merge_processes(pass);
     total.merge(pass);
+    return done;
 }
 }  // namespace
 
@@ -177,7 +209,7 @@ void merge_processes(BandAccumulator& acc) {
 BandAccumulator accumulate(const Model& model, double relative_accuracy, const std::vector<TargetIndex>& targets,
                            std::uint64_t paths, int threads) {
     BandAccumulator total(model, relative_accuracy, targets);
-    accumulate_range(total, model, relative_accuracy, targets, 0, paths, threads);
+    if (accumulate_range(total, model, relative_accuracy, targets, 0, paths, threads) < paths) interrupt::check();
     return total;
 }
 
@@ -284,6 +316,7 @@ Results run(const Scenario& scenario, const RunOptions& options) {
     BandAccumulator acc(model, scenario.relative_accuracy, targets);
     std::optional<PrecisionReport> report;
     Results r;
+    std::uint64_t planned = options.paths;
     if (!options.precision) {
         accumulate_range(acc, model, scenario.relative_accuracy, targets, 0, options.paths, options.threads, &progress);
         r = summarize(model, scenario, acc);
@@ -294,8 +327,12 @@ Results run(const Scenario& scenario, const RunOptions& options) {
         report->target = *options.precision;
         std::uint64_t done = 0, next = std::min<std::uint64_t>(options.max_paths, 64 * kBlockPaths);
         while (true) {
-            accumulate_range(acc, model, scenario.relative_accuracy, targets, done, next, options.threads, &progress);
-            done = next;
+            planned = next;
+            done = accumulate_range(acc, model, scenario.relative_accuracy, targets, done, next, options.threads, &progress);
+            if (done < next) {  // interrupted: the report covers the paths done
+                if (done > 0) r = summarize(model, scenario, acc);
+                break;
+            }
             r = summarize(model, scenario, acc);
             ++report->checks;
             std::tie(report->reached, report->worst) = largest_relative_half_width(r);
@@ -309,6 +346,11 @@ Results run(const Scenario& scenario, const RunOptions& options) {
             next = static_cast<std::uint64_t>(std::min(std::max(want, lo), std::max(hi, lo)));
             next = std::min(next, options.max_paths);
         }
+    }
+    if (acc.paths() == 0) interrupt::check();  // stopped before a whole block was done: nothing to report
+    if (interrupt::requested() && acc.paths() < planned) {
+        r.interrupted_by = interrupt::received();
+        r.paths_planned = planned;
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     r.threads = threads;

@@ -1,6 +1,7 @@
 #include "marketsim/report.hpp"
 
 #include "marketsim/cluster.hpp"
+#include "marketsim/interrupt.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -117,6 +118,12 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     j["scenario"] = scenario;
     j["seed"] = r.seed;
     j["paths"] = r.paths;
+    // an interrupted run: the bands are those of the first `paths` (whole blocks) of `paths_planned`
+    j["partial"] = r.partial();
+    if (r.partial()) {
+        j["paths_planned"] = r.paths_planned;
+        j["interrupted_by"] = interrupt::name(r.interrupted_by);
+    }
     j["threads"] = r.threads;
     j["processes"] = r.processes;
     j["simd"] = simd::target();
@@ -198,6 +205,15 @@ std::string run_summary_text(const Scenario& sc, const Results& r) {
                   sc.name.c_str(), static_cast<unsigned long long>(r.paths), static_cast<unsigned long long>(r.seed),
                   workers.c_str(), r.elapsed_seconds, r.throughput());
     out << buf;
+    if (r.partial()) {
+        std::snprintf(buf, sizeof buf,
+                      "PARTIAL: interrupted by %s after %llu of %llu paths; the bands are those of the first %llu paths "
+                      "(whole blocks), reproducible with --paths %llu\n",
+                      interrupt::name(r.interrupted_by).c_str(), static_cast<unsigned long long>(r.paths),
+                      static_cast<unsigned long long>(r.paths_planned), static_cast<unsigned long long>(r.paths),
+                      static_cast<unsigned long long>(r.paths));
+        out << buf;
+    }
     if (r.precision) {
         std::snprintf(buf, sizeof buf, "precision: every band's 95%% interval within %.3g of its value (target %g%s), widest %s\n",
                       r.precision->reached, r.precision->target, r.precision->met ? ", met" : ", NOT met",

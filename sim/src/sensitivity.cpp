@@ -1,6 +1,7 @@
 #include "marketsim/sensitivity.hpp"
 
 #include "marketsim/cluster.hpp"
+#include "marketsim/interrupt.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -159,6 +160,7 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
         Local& l = locals.local();
         double* sums = &block_sums[(first / kBlockPaths) * per_block];
         for (std::uint64_t p = first; p < end; ++p) {
+            if (interrupt::requested()) return;  // the analysis is abandoned below
             draw_path(m, out.seed_b, p, l.draws, l.buf);
             const auto evaluate = [&](const Mix& mix, std::vector<double>& f) {
                 DrawSource src;
@@ -220,6 +222,7 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
             }
         }
     });
+    interrupt::check();
     // under MPI each block and path was filled by one process: summing with the others' zeros is exact
     cluster::sum(block_sums);
     cluster::sum(base_value);

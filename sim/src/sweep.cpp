@@ -1,5 +1,7 @@
 #include "marketsim/sweep.hpp"
 
+#include "marketsim/interrupt.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -105,6 +107,7 @@ Sweep sweep(const std::string& file, const std::vector<std::string>& sets, const
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t p = 0; p < points; ++p) {
         const Results r = run(scenarios[p], seeded);
+        interrupt::check();  // a point cut short is not a point
         const auto it = std::find(r.series.begin(), r.series.end(), series);  // the points share their series
         const Band& b = r.band(static_cast<std::size_t>(it - r.series.begin()), r.years);
         SweepPoint point;

@@ -96,6 +96,11 @@ struct Results {
     int processes = 1;             ///< MPI processes (cluster.hpp)
     double elapsed_seconds = 0.0;
     std::optional<PrecisionReport> precision;  ///< set when the stopping rule ran
+    /// a partial result: the signal that stopped sampling after `paths` of `paths_planned` paths
+    /// (the first whole blocks; interrupt.hpp), else 0
+    int interrupted_by = 0;
+    std::uint64_t paths_planned = 0;
+    bool partial() const noexcept { return interrupted_by != 0; }
 
     const Band& band(std::size_t series_index, int t) const {
         return bands[series_index * static_cast<std::size_t>(years + 1) + static_cast<std::size_t>(t)];
@@ -112,14 +117,17 @@ Model compile_for_run(const Scenario& scenario, const RunOptions& options);
 int thread_count(int threads);
 
 /** Calls body(first, end) for every block of paths [b kBlockPaths, min(paths, (b+1) kBlockPaths))
- *  on thread_count(threads) threads; different blocks run concurrently, so body keeps
+ *  on thread_count(threads) threads, claiming blocks in index order, and returns `paths`. After an
+ *  interruption (interrupt.hpp) it claims no new block and returns, once the blocks in flight are
+ *  done, where the prefix of whole blocks ends (one process; under MPI a value below `paths`
+ *  only says it stopped early). Different blocks run concurrently, so body keeps
  *  per-thread state (e.g. tbb::enumerable_thread_specific) and merges it exactly afterwards.
  *  With from_path (a multiple of kBlockPaths), the blocks start there instead of at 0. Under
  *  MPI (cluster.hpp) this process gets only its blocks, b = rank (mod processes); the caller
  *  then merges across processes (merge_processes, cluster::sum). */
-void for_each_block(std::uint64_t paths, int threads,
-                    const std::function<void(std::uint64_t first, std::uint64_t end)>& body,
-                    std::uint64_t from_path = 0);
+std::uint64_t for_each_block(std::uint64_t paths, int threads,
+                             const std::function<void(std::uint64_t first, std::uint64_t end)>& body,
+                             std::uint64_t from_path = 0);
 
 /** The largest relative 95% half-width over every band of `results` (the mean's 1.96 standard
  *  errors, each quantile's order-statistic interval), and which band it is. */
@@ -150,7 +158,9 @@ std::uint32_t series_index(const Model& model, const std::string& name);
 /** The scenario's targets resolved against the model's series; InputError for an unknown series. */
 std::vector<TargetIndex> target_indices(const Model& model, const Scenario& scenario);
 
-/** compile_for_run, accumulate, summarize; records seed, threads and elapsed time.
+/** compile_for_run, accumulate, summarize; records seed, threads and elapsed time. After an
+ *  interruption (interrupt.hpp) the result covers the first whole blocks done and says so
+ *  (Results::partial); Interrupted when not one block was done.
  *  Refuses (InputError) a run whose estimated memory exceeds what the machine has available.
  *  With options.precision, paths come in whole blocks up to checkpoints fixed by the statistics
  *  so far (first 64 blocks, then about what the half-widths' 1/sqrt(n) law asks for, at most
