@@ -496,3 +496,57 @@ print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
     CHECK(number_after("top " + top_input + " ") == Approx(std::stod(top_total)).epsilon(1e-14));
     fs::remove_all(dir);
 }
+
+TEST_CASE("a full disk or an unwritable folder gives a clear error and leaves earlier results intact",
+          "[cli][safe_writes]") {
+    const fs::path dir = fresh_dir("marketsim_cli_full_disk");
+    const fs::path mnt = dir / "small";
+    fs::create_directories(mnt);
+    // a 256 KiB file system: one baseline run's outputs fit (about 200 KiB), a second set beside them does not
+    if (std::system(("mount -t tmpfs -o size=256k tmpfs '" + mnt.string() + "' 2>/dev/null").c_str()) != 0) {
+        WARN("skipped: mounting a small tmpfs needs root (or CAP_SYS_ADMIN)");
+        fs::remove_all(dir);
+        return;
+    }
+    struct Unmount {
+        fs::path at;
+        ~Unmount() {
+            if (std::system(("umount '" + at.string() + "' 2>/dev/null").c_str()) == 0)
+                fs::remove_all(at.parent_path());
+        }
+    } unmount{mnt};
+    std::string sc = "'";
+    sc += scenario("baseline.toml") + "' --paths 2000";
+    const Outcome first = cli("run " + sc + " --out small/r -q", dir);
+    INFO(first.err);
+    REQUIRE(first.code == 0);
+    const auto read = [](const fs::path& p) {
+        std::ifstream f(p, std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    };
+    const std::string bands = read(mnt / "r" / "bands.csv"), summary = read(mnt / "r" / "summary.json");
+    const Outcome second = cli("run " + sc + " --ci --seed 9 --out small/r -q", dir);
+    INFO(second.err);
+    CHECK(second.code == 2);
+    CHECK(second.err.find("cannot write") != std::string::npos);
+    CHECK(second.err.find("disk full or folder not writable?") != std::string::npos);
+    CHECK(read(mnt / "r" / "bands.csv") == bands);  // the earlier results, untouched
+    CHECK(read(mnt / "r" / "summary.json") == summary);
+    std::size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(mnt / "r")) {
+        INFO(entry.path().string());
+        CHECK(entry.path().filename().string()[0] != '.');  // no temporary file left
+        ++files;
+    }
+    CHECK(files == 2);
+
+    // a read-only folder: refused before anything is written
+    REQUIRE(std::system(("mount -o remount,ro '" + mnt.string() + "'").c_str()) == 0);
+    const Outcome ro = cli("run " + sc + " --out small/new -q", dir);
+    INFO(ro.err);
+    CHECK(ro.code == 2);
+    CHECK(ro.err.find("--out small/new: cannot create the folder") != std::string::npos);
+    CHECK(read(mnt / "r" / "bands.csv") == bands);
+}

@@ -404,8 +404,16 @@ TEST_CASE("runs beyond the limits are refused before sampling", "[engine][limits
     std::string members;
     for (int i = 0; i < 50; ++i) members += (i ? ", " : "") + std::string("{ name = \"m") + std::to_string(i) + "\", share = 0.02 }";
     std::string text = "[scenario]\nbase_year = 2022\nhorizon = 2030\nbase_value = 1\n[growth]\nrate = 0.05\n";
-    for (const char* dim : {"a", "b", "c"}) text += "[[dimension]]\nname = \"" + std::string(dim) + "\"\nmembers = [" + members + "]\n";
-    const Scenario too_many_cells = scenario_from(text);
+    for (const char* dim : {"a", "b"}) text += "[[dimension]]\nname = \"" + std::string(dim) + "\"\nmembers = [" + members + "]\n";
+    const Scenario two = scenario_from(text);  // 2,500 cells
+    // the loader refuses the dimension that crosses the limit, where it is written
+    CHECK_THROWS_WITH(scenario_from(text + "[[dimension]]\nname = \"c\"\nmembers = [" + members + "]\n"),
+                      Catch::Contains("test.toml:15:1: c.members: 50 members make 50 x 50 x 50 = 125000 cells") &&
+                          Catch::Contains("at most 100000"));
+    // and a scenario assembled in code, past the loader, is refused by compile
+    Scenario too_many_cells = two;
+    too_many_cells.dimensions.push_back(two.dimensions[0]);
+    too_many_cells.dimensions.back().name = "c";
     CHECK_THROWS_WITH(compile(too_many_cells, 1), Catch::Contains("50 x 50 x 50") && Catch::Contains("100000"));
 
     // a spread this wide needs far more memory for its quantile summaries than any machine here has

@@ -87,6 +87,8 @@ struct Evaluator {
                              std::to_string(sc.base_year) + "-" + std::to_string(sc.horizon));
         const int t = target.year - sc.base_year;
         const std::uint64_t n = run_options.paths;
+        // each path's value is kept (exact order statistics); plus a sorted copy
+        require_memory(2.0 * 8.0 * static_cast<double>(n), "use fewer --paths");
         std::vector<double> values(n);
         tbb::enumerable_thread_specific<std::unique_ptr<ChunkSampler>> samplers;
         for_each_block(n, run_options.threads, [&](std::uint64_t first, std::uint64_t end) {

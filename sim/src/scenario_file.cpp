@@ -1,5 +1,7 @@
 #include "marketsim/scenario_file.hpp"
 
+#include "marketsim/model.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -712,6 +714,19 @@ void read_dimensions(Layer& L, const toml::node& v, const Origin& o, const std::
         if (!members_node) fail(to, d.name + ": members is required");
         const toml::array& members = get_array(*members_node, d.name + ".members", members_origin);
         if (members.empty()) fail(members_origin, d.name + ".members: give at least one member");
+        if (s.dimensions.size() >= kMaxDimensions)
+            fail(name_origin, item + ".name = " + toml_string(d.name) + ": a dimension beyond the " +
+                                  std::to_string(kMaxDimensions) + " supported (" + list_text(dimension_names(s)) + ")");
+        std::uint64_t cells = members.size();
+        std::string product = std::to_string(members.size());
+        for (auto it = s.dimensions.rbegin(); it != s.dimensions.rend(); ++it) {
+            cells *= it->members.size();
+            product = std::to_string(it->members.size()) + " x " + product;
+        }
+        if (cells > kMaxCells)
+            fail(members_origin, d.name + ".members: " + std::to_string(members.size()) + " members make " + product +
+                                     " = " + std::to_string(cells) + " cells; at most " + std::to_string(kMaxCells) +
+                                     " are supported");
         s.origins[d.name] = name_origin;
         s.dimensions.push_back(d);
         for (std::size_t j = 0; j < members.size(); ++j) {

@@ -144,6 +144,9 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
     const std::uint64_t paths = options.paths, blocks = (paths + kBlockPaths - 1) / kBlockPaths;
     // per block: sums for A and B per year (4), and per group and year the two estimators' terms (4)
     const std::size_t per_block = 4 * static_cast<std::size_t>(n) + g_count * static_cast<std::size_t>(n) * 4;
+    // per path: the base value and each group's two tornado values (and a sorted copy of each median's input)
+    require_memory(8.0 * (static_cast<double>(blocks * per_block) + 2.0 * static_cast<double>(paths) * (1.0 + 2.0 * g_count)),
+                   "use fewer --paths");
     std::vector<double> block_sums(blocks * per_block, 0.0);
     std::vector<double> base_value(paths), low(g_count * paths), high(g_count * paths);
 
