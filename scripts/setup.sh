@@ -6,12 +6,13 @@ set -eu
 
 # zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and libxlsxwriter-dev does not pull it in.
 # libopenmpi-dev, openmpi-bin: runs split over processes with mpirun (and the tests of that).
+# clang, libclang-rt-14-dev: the fuzz targets (libFuzzer with the address and undefined sanitizers).
 # chromium: the tests render report.html headless and check the screenshot and console; marketsim
 # itself never needs it.
 
 PACKAGES="g++ cmake ninja-build pkg-config libeigen3-dev libtbb-dev libcli11-dev catch2
 libtomlplusplus-dev libhwy-dev libxlsxwriter-dev zlib1g-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy
-libopenmpi-dev openmpi-bin chromium"
+libopenmpi-dev openmpi-bin clang libclang-rt-14-dev chromium"
 
 missing=""
 for pkg in $PACKAGES; do

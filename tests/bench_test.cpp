@@ -41,7 +41,7 @@ BenchOptions small_options() {
 
 }  // namespace
 
-TEST_CASE("run_bench reports a row per thread count and the kernel rates", "[bench]") {
+TEST_CASE("run_bench reports a row per thread count and the kernel rates", "[bench][threads]") {
     const Scenario sc = load_scenario(baseline());
     const BenchReport r = run_bench(sc, small_options());
     CHECK(r.scenario == "baseline");

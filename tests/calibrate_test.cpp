@@ -50,7 +50,7 @@ TEST_CASE("calibration of one cell without noise finds the closed-form rate to 1
 }
 
 TEST_CASE("calibration of one noisy cell's median finds the closed-form rate within its Monte Carlo error",
-          "[calibrate][statistical]") {
+          "[calibrate][statistical][threads]") {
     // ln V(2030) is normal with mean ln 35.2 + 8 ln(1 + r): its median is 35.2 (1 + r)^8 exactly
     const std::string file = one_cell("marketsim_cal_noise", 0.01, 0.02);
     RunOptions opt;

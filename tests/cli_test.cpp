@@ -196,7 +196,7 @@ TEST_CASE("the SIMD target can be pinned and does not change a byte of the bands
     fs::remove_all(dir);
 }
 
-TEST_CASE("a long run shows one updating progress line on a terminal - never in a pipe or with --quiet", "[cli][progress]") {
+TEST_CASE("a long run shows one updating progress line on a terminal - never in a pipe or with --quiet", "[cli][progress][slow]") {
     if (std::system("command -v script > /dev/null 2>&1") != 0 || std::system("script -qec true /dev/null > /dev/null 2>&1") != 0) {
         WARN("skipped: no pseudo-terminal here (util-linux's `script` is missing or /dev/pts is not mounted)");
         return;

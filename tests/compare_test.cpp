@@ -28,7 +28,7 @@ std::vector<std::string> rows_of(const std::string& csv, const std::string& pref
 
 }  // namespace
 
-TEST_CASE("a what-if that touches one region leaves every other region's delta exactly zero", "[compare]") {
+TEST_CASE("a what-if that touches one region leaves every other region's delta exactly zero", "[compare][threads]") {
     const std::vector<Scenario> sc = {shipped("baseline.toml"), shipped("asia_pacific_acceleration.toml")};
     RunOptions opt;
     opt.paths = 5000;
@@ -51,7 +51,7 @@ TEST_CASE("a what-if that touches one region leaves every other region's delta e
     CHECK(c.greater[0][apac * 12 + 0] == 0.0);  // the base year is the same
 }
 
-TEST_CASE("compare gives each scenario the bands a single run gives", "[compare]") {
+TEST_CASE("compare gives each scenario the bands a single run gives", "[compare][threads]") {
     const std::vector<Scenario> sc = {shipped("baseline.toml"), shipped("recession_2027.toml")};
     RunOptions opt;
     opt.paths = 3000;

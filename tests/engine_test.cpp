@@ -291,7 +291,7 @@ impact = -0.5
     CHECK(r.band(0, 5).mean == Approx(std::pow(1.03, 5)).epsilon(1e-12));
 }
 
-TEST_CASE("bands are byte-identical for any number of threads", "[engine][determinism]") {
+TEST_CASE("bands are byte-identical for any number of threads", "[engine][determinism][threads]") {
     const Scenario sc = load_scenario(test::source_dir() + "/scenarios/baseline.toml");
     RunOptions opt;
     opt.paths = 10 * kBlockPaths + 123;  // a partial last block
@@ -307,7 +307,7 @@ TEST_CASE("bands are byte-identical for any number of threads", "[engine][determ
     CHECK(summary_json(sc, one)["targets"] == summary_json(sc, two)["targets"]);
 }
 
-TEST_CASE("common random numbers: a change moves only the series it touches", "[engine][determinism]") {
+TEST_CASE("common random numbers: a change moves only the series it touches", "[engine][determinism][threads]") {
     const std::string base = test::source_dir() + "/scenarios/baseline.toml";
     RunOptions opt;
     opt.paths = 4000;

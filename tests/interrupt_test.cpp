@@ -58,7 +58,7 @@ Outcome signalled(const fs::path& dir, const std::string& args, const char* sign
 
 }  // namespace
 
-TEST_CASE("after an interruption the blocks done are a prefix and each ran once", "[interrupt]") {
+TEST_CASE("after an interruption the blocks done are a prefix and each ran once", "[interrupt][threads]") {
     const ClearSignal clear;
     for (const int threads : {1, 2, 3}) {
         std::mutex m;
@@ -82,7 +82,7 @@ TEST_CASE("after an interruption the blocks done are a prefix and each ran once"
     }
 }
 
-TEST_CASE("an interrupted run reports the first whole blocks, as a run of that many paths would", "[interrupt]") {
+TEST_CASE("an interrupted run reports the first whole blocks, as a run of that many paths would", "[interrupt][threads]") {
     const ClearSignal clear;
     const marketsim::Scenario sc = marketsim::test::scenario_from(R"(
 [scenario]

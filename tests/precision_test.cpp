@@ -20,7 +20,7 @@ Scenario recession() { return load_scenario(test::source_dir() + "/scenarios/rec
 }  // namespace
 
 TEST_CASE("the stopping rule stops at the same block on any thread count - and that run is reproducible",
-          "[precision][determinism]") {
+          "[precision][determinism][threads]") {
     const Scenario sc = recession();
     RunOptions opt;
     opt.precision = 0.002;

@@ -974,3 +974,28 @@ TEST_CASE("to_toml reads back to the same scenario", "[scenario_file][toml]") {
     const Scenario u = parse(edit(rich, "long_run_sd = 0.01", "long_run = { dist = \"uniform\", low = 0.01, high = 0.07 }"));
     require_same(u, parse(marketsim::to_toml(u)));
 }
+
+TEST_CASE("non-ASCII text is read in strings and comments and refused where TOML has only syntax",
+          "[scenario_file][errors]") {
+    const std::string head = "[scenario]\nname = \"x\"\nbase_year = 2020\nbase_value = 1\nhorizon = 2025\n[growth]\nrate = 0.05\n";
+    // in a comment, a string, a literal string and multi-line strings: read as written
+    const marketsim::Scenario ok = marketsim::parse_scenario(
+        head + "# caf\xc3\xa9 \xc2\xa7\n[output]\nquantiles = [0.5] # \xe2\x82\xac\n[set]\n\"scenario.unit\" = \"\xe2\x82\xac bn\"\n",
+        "ok.toml");
+    CHECK(ok.unit == "\xe2\x82\xac bn");
+    const marketsim::Scenario multi = marketsim::parse_scenario(
+        head + "[set]\n\"scenario.unit\" = \"\"\"\xc2\xa7 \\\n  bn\"\"\"\n", "multi.toml");
+    CHECK(multi.unit == "\xc2\xa7 bn");
+    const marketsim::Scenario literal =
+        marketsim::parse_scenario(head + "[set]\n\"scenario.unit\" = '''\n\xc2\xa7\\\n'''\n", "literal.toml");
+    CHECK(literal.unit == "\xc2\xa7\\\n");
+    // bare, where only syntax may stand (toml++ 3.3 would reach undefined behaviour on some)
+    CHECK_THROWS_WITH(marketsim::parse_scenario(head + "long_run_sd = \xd0\xa8" "010\n", "bare.toml"),
+                      Contains("bare.toml:8:15: a non-ASCII character outside a string or comment"));
+    CHECK_THROWS_WITH(marketsim::parse_scenario(head + "[set]\n\"scenario.unit\" = \"\"\"\\\n  \xc2\xa7\"\"\"\n", "b.toml"),
+                      Contains("b.toml:10:3: a non-ASCII character right after a line-ending backslash"));
+    CHECK_THROWS_WITH(marketsim::parse_scenario(head, "set.toml", {"scenario.unit=\xe2\x82\xac"}),
+                      Contains("command line: --set scenario.unit=\xe2\x82\xac: a non-ASCII character outside a string"));
+    // quoted on the command line it is a string
+    CHECK(marketsim::parse_scenario(head, "set.toml", {"scenario.unit=\"\xe2\x82\xac\""}).unit == "\xe2\x82\xac");
+}

@@ -74,7 +74,7 @@ global = 0.7
     CHECK(input(s, "global").p50_high == Approx(median * std::exp(1.2815515655446004 * std::sqrt(s1))).epsilon(0.01));
 }
 
-TEST_CASE("the member with the widest spread is the top input - named by its member", "[sensitivity]") {
+TEST_CASE("the member with the widest spread is the top input - named by its member", "[sensitivity][threads]") {
     const Scenario sc = test::scenario_from(R"(
 [scenario]
 base_year = 2020

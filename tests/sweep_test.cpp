@@ -69,7 +69,7 @@ TEST_CASE("bad grids are refused with the reason", "[sweep][bad_input]") {
                       Catch::Contains("did you mean 'region=europe'"));
 }
 
-TEST_CASE("sweep points are runs on common random numbers", "[sweep][determinism]") {
+TEST_CASE("sweep points are runs on common random numbers", "[sweep][determinism][threads]") {
     RunOptions opt;
     opt.paths = 4000;
     opt.threads = 2;

@@ -138,7 +138,10 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
         em.impact = e.impact;
         for (std::uint32_t c = 0; c < cells; ++c) {
             bool match = true;
-            for (const auto& [dim_name, members] : e.where) {
+            for (const auto& clause : e.where) {
+                // not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda
+                const std::string& dim_name = clause.first;
+                const std::vector<std::string>& members = clause.second;
                 const auto d = static_cast<std::size_t>(
                     std::find_if(sc.dimensions.begin(), sc.dimensions.end(),
                                  [&](const Dimension& x) { return x.name == dim_name; }) -

@@ -662,11 +662,19 @@ std::string read_bytes(const fs::path& file, const std::string& what) {
     if (!fs::exists(file, ec)) reason = "no such file";
     else if (fs::is_directory(file, ec)) reason = "it is a folder";
     if (reason.empty()) {
+        // read in pieces up to a cap: a pipe works, a device such as /dev/zero is refused, not read forever
+        constexpr std::size_t kMaxBytes = std::size_t{16} << 20;
         std::ifstream in(file, std::ios::binary);
         if (in) {
-            std::ostringstream text;
-            text << in.rdbuf();
-            if (in.good() || in.eof()) return text.str();
+            std::string text;
+            char buf[65536];
+            while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+                text.append(buf, static_cast<std::size_t>(in.gcount()));
+                if (text.size() > kMaxBytes)
+                    throw InputError(what + "scenario file '" + file.string() +
+                                     "' is larger than 16 MiB; a scenario is a small text file");
+            }
+            if (in.eof()) return text;
         }
         reason = "cannot open it";
     }
@@ -829,7 +837,82 @@ void read_targets(Layer& L, const toml::node& v, const Origin& o, const std::str
     }
 }
 
+/** Refuses non-ASCII characters where TOML allows only whitespace or ASCII syntax (outside
+ *  strings and comments, and right after a multi-line string's line-ending backslash), before
+ *  toml++ sees them. Such text is invalid TOML anyway; the check exists because toml++ 3.3 (the
+ *  version Debian ships) reaches __builtin_unreachable() when it asks whether some of these
+ *  characters are whitespace (its issues 190 and 295, fixed upstream after 3.4), which is
+ *  undefined behaviour. Columns count characters, as toml++'s do. */
+void check_non_ascii(std::string_view text, const std::string& file, const std::string& command_line = {}) {
+    enum class State { normal, comment, basic, literal, multi_basic, multi_literal } state = State::normal;
+    const auto refuse = [&](std::size_t at, const std::string& problem) {
+        int line = 1, column = 1;
+        for (std::size_t k = 0; k < at; ++k) {
+            if (text[k] == '\n') line += 1, column = 1;
+            else if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) column += 1;  // not a UTF-8 continuation
+        }
+        const Origin o = command_line.empty() ? Origin{file, line, column, ""} : Origin{"command line", 0, 0, command_line};
+        throw InputError(o.str() + ": " + problem);
+    };
+    const auto starts = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
+    // a well-formed UTF-8 sequence starts at i (lead byte, then its continuation bytes)
+    const auto utf8_at = [&](std::size_t i) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+        if (n == 0 || i + n > text.size()) return false;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+        return true;
+    };
+    const auto blank = [&](std::size_t i) { return text[i] == ' ' || text[i] == '\t' || text[i] == '\r'; };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        switch (state) {
+            case State::normal:
+                if (c == '#') state = State::comment;
+                else if (starts(i, "\"\"\"")) state = State::multi_basic, i += 2;
+                else if (c == '"') state = State::basic;
+                else if (starts(i, "'''")) state = State::multi_literal, i += 2;
+                else if (c == '\'') state = State::literal;
+                else if (c >= 0x80 && !utf8_at(i)) refuse(i, "bytes that are not UTF-8 text (is it a scenario file?)");
+                else if (c >= 0x80) refuse(i, "a non-ASCII character outside a string or comment (text needs quotes)");
+                break;
+            case State::comment:
+                if (c == '\n') state = State::normal;
+                break;
+            case State::basic:
+                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;  // an escape
+                else if (c == '"' || c == '\n') state = State::normal;
+                break;
+            case State::literal:
+                if (c == '\'' || c == '\n') state = State::normal;
+                break;
+            case State::multi_basic:
+                if (c == '\\') {
+                    std::size_t j = i + 1;
+                    while (j < text.size() && blank(j)) ++j;
+                    if (j < text.size() && text[j] == '\n') {  // a line-ending backslash: whitespace is skipped
+                        while (j < text.size() && (blank(j) || text[j] == '\n')) ++j;
+                        if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80)
+                            refuse(j, "a non-ASCII character right after a line-ending backslash in a multi-line string; "
+                                      "write it as \\uXXXX or keep it on the backslash's line");
+                        i = j - 1;
+                    } else {
+                        ++i;  // an escape: skip the escaped character
+                    }
+                } else if (starts(i, "\"\"\"")) {
+                    state = State::normal, i += 2;
+                }
+                break;
+            case State::multi_literal:
+                if (starts(i, "'''")) state = State::normal, i += 2;
+                break;
+        }
+    }
+}
+
 toml::table parse_toml(std::string_view text, const std::string& file) {
+    check_non_ascii(text, file);
     try {
         return toml::parse(text, std::string_view(file));
     } catch (const toml::parse_error& e) {
@@ -916,6 +999,7 @@ void apply_command_line(Layer& L, const std::string& argument) {
     const std::string value = trim(std::string_view(argument).substr(eq + 1));
     if (path.empty()) fail(o, "expected PATH=VALUE: the path is empty");
     toml::table parsed;
+    check_non_ascii(value, "", "--set " + argument);
     try {
         parsed = toml::parse("v = " + value, std::string_view("command line"));
     } catch (const toml::parse_error& e) {
