@@ -119,6 +119,9 @@ BandAccumulator::BandAccumulator(std::vector<double> reference, std::uint32_t se
     partial_.assign(n * 32, 0.0);
 }
 
+ValueOverflow::ValueOverflow(std::size_t stat)
+    : std::overflow_error("a simulated value overflowed (growth or spread too large for double)"), stat_(stat) {}
+
 void BandAccumulator::begin_block() noexcept {
     std::fill(partial_.begin(), partial_.end(), 0.0);
     block_lane_ = 0;
@@ -133,9 +136,7 @@ inline void add_powers(double* partial, unsigned j, double x, double ref) noexce
     partial[16 + j] += d2 * d;
     partial[24 + j] += d2 * d2;
 }
-[[noreturn]] void overflow() {
-    throw std::overflow_error("a simulated value overflowed (growth or spread too large for double)");
-}
+[[noreturn]] void overflow(std::size_t stat) { throw ValueOverflow(stat); }
 }  // namespace
 
 void BandAccumulator::add_path(const double* values) {
@@ -143,7 +144,7 @@ void BandAccumulator::add_path(const double* values) {
     const unsigned j = block_lane_ % 8;
     for (std::size_t i = 0; i < n; ++i) {
         const double x = values[i];
-        if (!std::isfinite(x)) overflow();
+        if (!std::isfinite(x)) overflow(i);
         sketch_[i].add(x);
         add_powers(&partial_[i * 32], j, x, reference_[i]);
     }
@@ -164,7 +165,7 @@ void BandAccumulator::add_values(std::size_t stat, const double* x, std::uint32_
         sketch_[stat].add_positive(index_.data(), n, lo, hi);
     } else {
         for (std::uint32_t q = 0; q < n; ++q) {
-            if (!std::isfinite(x[q])) overflow();
+            if (!std::isfinite(x[q])) overflow(stat);
             sketch_[stat].add(x[q]);
             add_powers(partial, q % 8, x[q], reference_[stat]);
         }

@@ -317,35 +317,43 @@ Results run(const Scenario& scenario, const RunOptions& options) {
     std::optional<PrecisionReport> report;
     Results r;
     std::uint64_t planned = options.paths;
-    if (!options.precision) {
-        accumulate_range(acc, model, scenario.relative_accuracy, targets, 0, options.paths, options.threads, &progress);
-        r = summarize(model, scenario, acc);
-    } else {
-        // Checkpoints depend only on the statistics accumulated so far, which are the same for any
-        // thread count, so the run stops at the same block everywhere.
-        report = PrecisionReport{};
-        report->target = *options.precision;
-        std::uint64_t done = 0, next = std::min<std::uint64_t>(options.max_paths, 64 * kBlockPaths);
-        while (true) {
-            planned = next;
-            done = accumulate_range(acc, model, scenario.relative_accuracy, targets, done, next, options.threads, &progress);
-            if (done < next) {  // interrupted: the report covers the paths done
-                if (done > 0) r = summarize(model, scenario, acc);
-                break;
-            }
+    try {
+        if (!options.precision) {
+            accumulate_range(acc, model, scenario.relative_accuracy, targets, 0, options.paths, options.threads, &progress);
             r = summarize(model, scenario, acc);
-            ++report->checks;
-            std::tie(report->reached, report->worst) = largest_relative_half_width(r);
-            report->met = report->reached < report->target;
-            if (report->met || done >= options.max_paths) break;
-            // half-widths shrink as 1/sqrt(n): ask for what that law needs, 5% more, in whole blocks,
-            // at least 16 blocks more and at most four times as many paths
-            const double ratio = report->reached / report->target;
-            const double want = std::ceil(static_cast<double>(done) * ratio * ratio * 1.05 / kBlockPaths) * kBlockPaths;
-            const double lo = static_cast<double>(done + 16 * kBlockPaths), hi = 4.0 * static_cast<double>(done);
-            next = static_cast<std::uint64_t>(std::min(std::max(want, lo), std::max(hi, lo)));
-            next = std::min(next, options.max_paths);
+        } else {
+            // Checkpoints depend only on the statistics accumulated so far, which are the same for any
+            // thread count, so the run stops at the same block everywhere.
+            report = PrecisionReport{};
+            report->target = *options.precision;
+            std::uint64_t done = 0, next = std::min<std::uint64_t>(options.max_paths, 64 * kBlockPaths);
+            while (true) {
+                planned = next;
+                done = accumulate_range(acc, model, scenario.relative_accuracy, targets, done, next, options.threads, &progress);
+                if (done < next) {  // interrupted: the report covers the paths done
+                    if (done > 0) r = summarize(model, scenario, acc);
+                    break;
+                }
+                r = summarize(model, scenario, acc);
+                ++report->checks;
+                std::tie(report->reached, report->worst) = largest_relative_half_width(r);
+                report->met = report->reached < report->target;
+                if (report->met || done >= options.max_paths) break;
+                // half-widths shrink as 1/sqrt(n): ask for what that law needs, 5% more, in whole blocks,
+                // at least 16 blocks more and at most four times as many paths
+                const double ratio = report->reached / report->target;
+                const double want = std::ceil(static_cast<double>(done) * ratio * ratio * 1.05 / kBlockPaths) * kBlockPaths;
+                const double lo = static_cast<double>(done + 16 * kBlockPaths), hi = 4.0 * static_cast<double>(done);
+                next = static_cast<std::uint64_t>(std::min(std::max(want, lo), std::max(hi, lo)));
+                next = std::min(next, options.max_paths);
+            }
         }
+    } catch (const ValueOverflow& e) {
+        const std::uint32_t ns = model.series_count();
+        throw InputError("values of " + model.series[e.stat() % ns] + " overflow double (above 1.8e308) in " +
+                         std::to_string(model.base_year + static_cast<int>(e.stat() / ns)) +
+                         ": the growth or its spread is too large for these years; lower growth.rate or the "
+                         "spreads, or shorten the horizon");
     }
     if (acc.paths() == 0) interrupt::check();  // stopped before a whole block was done: nothing to report
     if (interrupt::requested() && acc.paths() < planned) {

@@ -10,6 +10,7 @@
  */
 #include <array>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,17 @@ private:
     std::array<std::int64_t, kLimbs> limb_{};
     std::uint32_t pending_ = 0;  ///< additions since the last carry propagation
     bool overflow_ = false;
+};
+
+/** A simulated value that is not finite (a growth or spread too large for double), found while
+ *  adding statistic `stat()` (t * series_count + s). */
+class ValueOverflow : public std::overflow_error {
+public:
+    explicit ValueOverflow(std::size_t stat);
+    std::size_t stat() const noexcept { return stat_; }
+
+private:
+    std::size_t stat_;
 };
 
 /** A target resolved to a series index and year index. */
