@@ -994,6 +994,11 @@ TEST_CASE("non-ASCII text is read in strings and comments and refused where TOML
                       Contains("bare.toml:8:15: a non-ASCII character outside a string or comment"));
     CHECK_THROWS_WITH(marketsim::parse_scenario(head + "[set]\n\"scenario.unit\" = \"\"\"\\\n  \xc2\xa7\"\"\"\n", "b.toml"),
                       Contains("b.toml:10:3: a non-ASCII character right after a line-ending backslash"));
+    // a backslash before one (no escape), in a string or a multi-line string, also after blanks
+    CHECK_THROWS_WITH(marketsim::parse_scenario(head + "[set]\n\"scenario.unit\" = \"\\\xc2\xa7\"\n", "e.toml"),
+                      Contains("e.toml:9:21: a backslash before a non-ASCII character, which is no escape"));
+    CHECK_THROWS_WITH(marketsim::parse_scenario(head + "[set]\n\"scenario.unit\" = \"\"\"\\  \xc2\xa7\"\"\"\n", "m.toml"),
+                      Contains("m.toml:9:25: a backslash before a non-ASCII character"));
     CHECK_THROWS_WITH(marketsim::parse_scenario(head, "set.toml", {"scenario.unit=\xe2\x82\xac"}),
                       Contains("command line: --set scenario.unit=\xe2\x82\xac: a non-ASCII character outside a string"));
     // quoted on the command line it is a string

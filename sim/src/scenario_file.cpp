@@ -683,8 +683,10 @@ std::string read_bytes(const fs::path& file, const std::string& what) {
 
 fs::path identity(const fs::path& file) {
     std::error_code ec;
-    fs::path p = fs::weakly_canonical(fs::absolute(file), ec);
-    return ec ? fs::absolute(file).lexically_normal() : p;
+    const fs::path absolute = fs::absolute(file, ec);
+    if (ec) return file.lexically_normal();
+    fs::path p = fs::weakly_canonical(absolute, ec);
+    return ec ? absolute.lexically_normal() : p;
 }
 
 struct Chain {
@@ -865,6 +867,8 @@ void check_non_ascii(std::string_view text, const std::string& file, const std::
         return true;
     };
     const auto blank = [&](std::size_t i) { return text[i] == ' ' || text[i] == '\t' || text[i] == '\r'; };
+    const std::string bad_escape = "a backslash before a non-ASCII character, which is no escape; write \\\\ for a "
+                                   "backslash, or \\uXXXX for the character";
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         switch (state) {
@@ -881,8 +885,12 @@ void check_non_ascii(std::string_view text, const std::string& file, const std::
                 if (c == '\n') state = State::normal;
                 break;
             case State::basic:
-                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;  // an escape
-                else if (c == '"' || c == '\n') state = State::normal;
+                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {  // an escape
+                    if (static_cast<unsigned char>(text[i + 1]) >= 0x80) refuse(i + 1, bad_escape);
+                    ++i;
+                } else if (c == '"' || c == '\n') {
+                    state = State::normal;
+                }
                 break;
             case State::literal:
                 if (c == '\'' || c == '\n') state = State::normal;
@@ -898,7 +906,9 @@ void check_non_ascii(std::string_view text, const std::string& file, const std::
                                       "write it as \\uXXXX or keep it on the backslash's line");
                         i = j - 1;
                     } else {
-                        ++i;  // an escape: skip the escaped character
+                        // an escape; toml++ tests what follows a backslash (and its blanks) for whitespace
+                        if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) refuse(j, bad_escape);
+                        ++i;
                     }
                 } else if (starts(i, "\"\"\"")) {
                     state = State::normal, i += 2;
@@ -911,9 +921,35 @@ void check_non_ascii(std::string_view text, const std::string& file, const std::
     }
 }
 
+/** `text` with every well-formed non-ASCII UTF-8 sequence replaced by one '?': the same lines
+ *  and columns (toml++ counts characters), no character toml++ 3.3 could misjudge. */
+std::string ascii_twin(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 1;
+        bool whole = n > 1 && i + n <= text.size();
+        for (std::size_t k = 1; whole && k < n; ++k) whole = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        if (whole) {
+            out += '?';
+            i += n;
+        } else {
+            out += text[i++];  // ASCII, or a byte toml++'s UTF-8 reader refuses by itself
+        }
+    }
+    return out;
+}
+
+/** TOML text parsed by toml++, after two guards against its 3.3 release's undefined behaviour on
+ *  some non-ASCII characters (check_non_ascii): the common mistakes get their own message, and
+ *  the text is first parsed with every non-ASCII character replaced by '?'. Only a document whose
+ *  structure is valid that way, so that its non-ASCII text lies inside strings and comments where
+ *  toml++ takes it as it is, reaches toml++ as written. */
 toml::table parse_toml(std::string_view text, const std::string& file) {
     check_non_ascii(text, file);
     try {
+        (void)toml::parse(ascii_twin(text), std::string_view(file));
         return toml::parse(text, std::string_view(file));
     } catch (const toml::parse_error& e) {
         throw InputError(at(file, e.source()).str() + ": " + std::string(e.description()));
@@ -932,6 +968,7 @@ Layer resolve(std::string_view text, const fs::path& file, Chain& chain) {
     std::string base_name;
     if (auto [ext, ext_origin] = entry(root, "extends", name); ext) {
         const std::string rel = get_string(*ext, "extends", ext_origin);
+        if (rel.empty()) fail(ext_origin, "extends = \"\": name the scenario file this one extends");
         const fs::path base = (file.parent_path() / rel).lexically_normal();
         base_name = base.string();
         const fs::path id = identity(base);
@@ -1001,6 +1038,7 @@ void apply_command_line(Layer& L, const std::string& argument) {
     toml::table parsed;
     check_non_ascii(value, "", "--set " + argument);
     try {
+        (void)toml::parse("v = " + ascii_twin(value), std::string_view("command line"));  // see parse_toml
         parsed = toml::parse("v = " + value, std::string_view("command line"));
     } catch (const toml::parse_error& e) {
         fail(o, "cannot read '" + value + "' as a TOML value (" + std::string(e.description()) +
