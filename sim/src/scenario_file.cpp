@@ -839,6 +839,17 @@ void read_targets(Layer& L, const toml::node& v, const Origin& o, const std::str
     }
 }
 
+/** The length of the well-formed UTF-8 sequence of two or more bytes at text[i], else 0 (an
+ *  ASCII byte, or bytes that are not UTF-8). */
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+    if (n == 0 || i + n > text.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
+    return n;
+}
+
 /** Refuses non-ASCII characters where TOML allows only whitespace or ASCII syntax (outside
  *  strings and comments, and right after a multi-line string's line-ending backslash), before
  *  toml++ sees them. Such text is invalid TOML anyway; the check exists because toml++ 3.3 (the
@@ -857,15 +868,6 @@ void check_non_ascii(std::string_view text, const std::string& file, const std::
         throw InputError(o.str() + ": " + problem);
     };
     const auto starts = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
-    // a well-formed UTF-8 sequence starts at i (lead byte, then its continuation bytes)
-    const auto utf8_at = [&](std::size_t i) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
-        if (n == 0 || i + n > text.size()) return false;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-        return true;
-    };
     const auto blank = [&](std::size_t i) { return text[i] == ' ' || text[i] == '\t' || text[i] == '\r'; };
     const std::string bad_escape = "a backslash before a non-ASCII character, which is no escape; write \\\\ for a "
                                    "backslash, or \\uXXXX for the character";
@@ -878,7 +880,7 @@ void check_non_ascii(std::string_view text, const std::string& file, const std::
                 else if (c == '"') state = State::basic;
                 else if (starts(i, "'''")) state = State::multi_literal, i += 2;
                 else if (c == '\'') state = State::literal;
-                else if (c >= 0x80 && !utf8_at(i)) refuse(i, "bytes that are not UTF-8 text (is it a scenario file?)");
+                else if (c >= 0x80 && utf8_length(text, i) == 0) refuse(i, "bytes that are not UTF-8 text (is it a scenario file?)");
                 else if (c >= 0x80) refuse(i, "a non-ASCII character outside a string or comment (text needs quotes)");
                 break;
             case State::comment:
@@ -927,11 +929,7 @@ std::string ascii_twin(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t n = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 1;
-        bool whole = n > 1 && i + n <= text.size();
-        for (std::size_t k = 1; whole && k < n; ++k) whole = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        if (whole) {
+        if (const std::size_t n = utf8_length(text, i)) {
             out += '?';
             i += n;
         } else {
