@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "marketsim/scenario_file.hpp"
+#include "marketsim/scenario.hpp"
 
 namespace marketsim::test {
 

@@ -2,7 +2,7 @@
 /** Throughput of a scenario run (`marketsim bench`): end-to-end rates per thread count and the
  *  single-thread rates of the kernels underneath.
  *
- *  Timed region: marketsim::accumulate (engine.hpp) alone, i.e. from the first draw to the merged
+ *  Timed region: the sampling of a run alone, i.e. from the first draw to the merged
  *  accumulators with finished quantile summaries. Loading and compiling the scenario, summarizing
  *  into bands and writing output are outside. Rates are cell-year samples per second:
  *  paths x cells x (horizon - base_year) / wall seconds.
@@ -10,15 +10,13 @@
  *      BenchOptions o;
  *      o.paths = 200000;
  *      o.threads = {1, 2};
- *      std::cout << bench_table(run_bench(load_scenario("scenarios/baseline.toml"), o));
+ *      BenchReport r = run_bench(load_scenario("scenarios/baseline.toml"), o);  // text.hpp: bench_table
  */
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "marketsim/scenario.hpp"
 
@@ -83,11 +81,5 @@ std::vector<int> parse_thread_list(std::string_view text);
  *  machine is shared), then the kernel rates. Throws InputError for paths or repeat < 1, a thread count outside
  *  1..4096, or a scenario the engine refuses (as `run` would). */
 BenchReport run_bench(const Scenario& scenario, const BenchOptions& options);
-
-/** The report as a table for the terminal: what is timed, one row per thread count, the kernels. */
-std::string bench_table(const BenchReport& report);
-
-/** The report as JSON (rates in per second, memory in bytes; a missing efficiency is null). */
-nlohmann::json to_json(const BenchReport& report);
 
 }  // namespace marketsim

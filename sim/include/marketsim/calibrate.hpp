@@ -9,7 +9,7 @@
  *  one series-year, kept for every path (the median as the type-7 quantile of their order
  *  statistics), so the answer is not limited by the quantile summaries' relative accuracy.
  *
- *      Calibration c = calibrate("baseline.toml", {}, parse_calibration_target("total:2030=53.8"),
+ *      Calibration c = calibrate(load_scenario("baseline.toml"), parse_calibration_target("total:2030=53.8"),
  *                                CalibrateOptions{}, RunOptions{});
  *      // c.value: the growth.rate at which the total's median in 2030 is 53.8
  */
@@ -20,7 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "marketsim/engine.hpp"
+#include "marketsim/run.hpp"
+#include "marketsim/scenario.hpp"
 
 namespace marketsim {
 
@@ -44,6 +45,10 @@ struct CalibrateOptions {
 };
 
 struct Calibration {
+    std::string scenario;          ///< the scenario's name
+    CalibrationTarget target;
+    Statistic stat = Statistic::p50;  ///< the statistic solved for
+    double tolerance = 0.0;
     std::string path;
     double value = 0.0;            ///< the solution
     double lo = 0.0, hi = 0.0;     ///< the bracket searched
@@ -55,20 +60,28 @@ struct Calibration {
     int evaluations = 0;           ///< runs of the scenario
     std::uint64_t seed = 0;
     std::uint64_t paths = 0;
+    int threads = 0;    ///< per process
+    int processes = 1;  ///< MPI processes (cluster.hpp)
+    std::string simd;   ///< the SIMD target the kernels ran on
     std::vector<std::string> warnings;
 };
 
-/** Solves options.path so that the statistic of target.series in target.year equals
- *  target.value. Throws InputError for an unknown path or series, a year outside the scenario,
- *  a bracket the scenario rejects, or a target no value in the bracket reaches (naming the range
- *  of the statistic over the bracket). */
-Calibration calibrate(const std::string& file, const std::vector<std::string>& sets, const CalibrationTarget& target,
-                      const CalibrateOptions& options, const RunOptions& run_options);
+/** "p50" or "mean". */
+const char* statistic_name(Statistic statistic);
 
-/** A scenario file that extends `scenario_file` (written relative to the folder of `out_file`)
- *  and sets the calibrated value (and `sets`, the other command-line settings, before it). */
-std::string calibrated_scenario_toml(const std::string& scenario_file, const std::string& out_file,
-                                     const std::vector<std::string>& sets, const CalibrationTarget& target,
-                                     const Calibration& calibration, Statistic statistic);
+/** "p50" -> Statistic::p50, "mean" -> Statistic::mean; InputError otherwise. */
+Statistic parse_statistic(std::string_view text);
+
+/** Solves options.path so that the statistic of target.series in target.year equals
+ *  target.value, each evaluation the scenario with_sets the value. Throws InputError for an
+ *  unknown path or series, a year outside the scenario, a bracket the scenario rejects, or a
+ *  target no value in the bracket reaches (naming the range of the statistic over the bracket);
+ *  Interrupted when stopped. */
+Calibration calibrate(const Scenario& scenario, const CalibrationTarget& target, const CalibrateOptions& options,
+                      const RunOptions& run_options);
+
+/** A scenario file that extends the calibrated scenario's file (a path relative to the folder of
+ *  `out_file`) and sets the scenario's own --set values, then the solved value. */
+std::string calibrated_scenario_toml(const Scenario& scenario, const std::string& out_file, const Calibration& calibration);
 
 }  // namespace marketsim

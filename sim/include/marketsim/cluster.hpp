@@ -33,13 +33,6 @@ public:
     Session& operator=(const Session&) = delete;
 };
 
-/** Puts every process on one SIMD code path: with `pinned` (the command line or MARKETSIM_SIMD
- *  chose one), the one each process pinned, which must be the same everywhere; else the best one
- *  every process's CPU can run. Throws InputError when the pinned targets differ. Every target
- *  gives bit-identical results (kernels.hpp); one code path everywhere keeps it so even if that
- *  ever changed, and lets a mixed cluster be timed fairly. */
-void agree_on_simd(bool pinned);
-
 int rank() noexcept;  ///< this process, 0..size()-1
 int size() noexcept;  ///< processes in the run (1 without MPI)
 inline bool root() noexcept { return rank() == 0; }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "marketsim/engine.hpp"
+#include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 
 namespace marketsim {
@@ -21,24 +21,20 @@ struct Comparison {
     /// greater[k - 1][s * (years + 1) + t]: share of paths where scenario k's series s in
     /// year t exceeds scenario 0's
     std::vector<std::vector<double>> greater;
+    std::vector<std::string> scenarios;  ///< the scenarios' names, in the order given
     std::vector<std::string> warnings;
     std::uint64_t seed = 0;
     std::uint64_t paths = 0;
     int threads = 0;    ///< per process
     int processes = 1;  ///< MPI processes (cluster.hpp)
+    std::string simd;   ///< the SIMD target the kernels ran on
     double elapsed_seconds = 0.0;
 };
 
 /** Runs at least two scenarios on common random numbers. The seed is options.seed, else the
  *  first scenario's (a warning names any scenario whose own seed differs). Throws InputError
- *  when the scenarios' dimensions, base years or horizons differ, or two share a name. */
+ *  when the scenarios' dimensions, base years or horizons differ, or two share a name; Interrupted
+ *  when stopped (nothing partial is reported). */
 Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& options);
-
-/** delta.csv: scenario,series,year,mean,sd,<quantile columns>,prob_b_gt_a for every scenario
- *  after the first, its series and years in bands.csv order. */
-std::string delta_csv(const std::vector<Scenario>& scenarios, const Comparison& comparison);
-
-/** The horizon at a glance: each scenario's total P5/P50/P95 and P(B > A) for the total. */
-std::string compare_summary_text(const std::vector<Scenario>& scenarios, const Comparison& comparison);
 
 }  // namespace marketsim

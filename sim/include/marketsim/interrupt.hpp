@@ -1,11 +1,11 @@
 #pragma once
 /** Stopping a run on SIGINT (Ctrl-C) or SIGTERM.
  *
- *  The handlers only record the signal. Sampling (engine.hpp for_each_block) then claims no new
- *  path block, and the blocks in flight finish: blocks are claimed in index order, so what is done
- *  is the first K whole blocks, a result as reproducible as a run of K x 1,024 paths (MODEL.md
- *  section 5). `run` writes that partial result, marked as such; the other verbs write nothing.
- *  Either way the command exits with 128 + the signal's number (130, 143).
+ *  The handlers only record the signal. Sampling (run.hpp: RunOptions::stop, whose default is the
+ *  recorded signal) then claims no new path block, and the blocks in flight finish: blocks are
+ *  claimed in index order, so what is done is the first K whole blocks, a result as reproducible
+ *  as a run of K x 1,024 paths. `run` reports that partial result, marked as such; the other verbs
+ *  report nothing (Interrupted). The command line exits with 128 + the signal's number (130, 143).
  */
 #include <stdexcept>
 #include <string>

@@ -1,17 +1,34 @@
 #pragma once
-/** A resolved scenario: what a scenario file (after `extends`, `[set]` and `--set`) says.
+/** Scenarios: a resolved scenario as a value, and reading one from its TOML file.
  *
- *  Produced by load_scenario() (scenario_file.hpp), already validated: every rule of
- *  MODEL.md section 7 holds. Units: values in `unit` (e.g. USD bn), rates as fractions per
- *  year (0.052 = 5.2%), years as calendar years.
+ *  load_scenario() reads a file, resolves `extends` (base first), `[set]` and the command line's
+ *  `--set` values, and validates the result: every rule of docs/scenario-format.md holds for a
+ *  Scenario it returns. Units: values in `unit` (e.g. USD bn), rates as fractions per year
+ *  (0.052 = 5.2%), years as calendar years.
+ *
+ *  Every problem throws InputError with one line naming the file, line and column (or the
+ *  command line for --set), the key or path, the bad value and, for unknown names, the closest
+ *  valid one: `baseline.toml:12:1: unknown key 'anual_sd' in [growth]; did you mean 'annual_sd'?`
+ *
+ *      Scenario base = load_scenario("scenarios/baseline.toml");
+ *      Scenario fast = with_sets(base, {"growth.rate=0.06", "region.asia_pacific.shift=0.03"});
  */
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace marketsim {
+
+inline constexpr std::size_t kMaxDimensions = 8;      ///< dimensions of a scenario, at most
+inline constexpr std::uint64_t kMaxCells = 100000;    ///< cells (the product of the member counts), at most
+inline constexpr int kMaxYears = 200;                 ///< horizon - base_year, at most
+inline constexpr std::size_t kMaxFileBytes = std::size_t{16} << 20;  ///< a scenario file's size, at most
 
 /** One member of a dimension (e.g. region=europe). share is normalised by the loader. */
 struct Member {
@@ -33,7 +50,7 @@ struct Period {
     double rate = 0.0;
 };
 
-/** growth.long_run: a three-point distribution of the long-run growth rate (MODEL.md section 2). */
+/** growth.long_run: a three-point distribution of the long-run growth rate (docs/model.md, "Three-point long-run growth"). */
 struct LongRun {
     std::string dist;  ///< "pert", "triangular" or "uniform"
     double low = 0.0;
@@ -41,7 +58,7 @@ struct LongRun {
     double high = 0.0;
 };
 
-/** A what-if shock (MODEL.md section 4). */
+/** A what-if shock (docs/model.md, "Events"). */
 struct Event {
     std::string name;
     double probability = 0.0;  ///< yearly firing probability in [0, 1]
@@ -67,6 +84,13 @@ struct Origin {
     int column = 0;
     std::string text;  ///< for the command line: the --set argument
     std::string str() const;  ///< "file:line:col" / "command line: --set X=Y"
+};
+
+/** What a scenario was resolved from, so that it can be resolved again with more --set values. */
+struct ScenarioSource {
+    std::string file;               ///< the scenario file as given (messages; `extends` is relative to its folder)
+    std::string text;               ///< its text as read
+    std::vector<std::string> sets;  ///< the --set arguments applied after the file, in order
 };
 
 struct Scenario {
@@ -109,11 +133,49 @@ struct Scenario {
     /// -> where its value was set; used to point errors at the right place
     std::map<std::string, Origin> origins;
     std::vector<std::string> warnings;
+    ScenarioSource source;
 
     /** The rate in force in year y (a period's rate, else growth.rate). */
     double rate_in(int year) const;
     /** Number of cells: the product of the member counts. */
     std::size_t cell_count() const;
 };
+
+/** Load, resolve and validate `file`; then apply each "PATH=VALUE" of `sets` in order. */
+Scenario load_scenario(const std::filesystem::path& file, const std::vector<std::string>& sets = {});
+
+/** As load_scenario, from text; `file_name` is used in messages and to resolve `extends`
+ *  relative to its folder. */
+Scenario parse_scenario(std::string_view toml_text, const std::filesystem::path& file_name,
+                        const std::vector<std::string>& sets = {});
+
+/** The scenario resolved again from its source with `sets` applied after its own: a what-if in
+ *  memory. The same as load_scenario(file, sets given before + sets) while the files are unchanged. */
+Scenario with_sets(const Scenario& scenario, const std::vector<std::string>& sets);
+
+/** The resolved scenario as JSON (summary.json's "scenario"). */
+nlohmann::json to_json(const Scenario& scenario);
+
+/** The resolved scenario as a TOML file that loads back to the same Scenario. */
+std::string to_toml(const Scenario& scenario);
+
+/** The series a run of the scenario reports, in output order: `total`, every member as
+ *  `dimension=member`, then with `cells` every cell (`region=europe/type=video`); a scenario
+ *  without dimensions has `total` only. */
+std::vector<std::string> series_names(const Scenario& scenario, bool cells);
+
+/** A numeric value of a resolved scenario that --set can change, named by its path. */
+struct NumericInput {
+    std::string path;  ///< e.g. "growth.rate", "region.europe.share", "event.recession.probability"
+    double value = 0.0;
+};
+
+/** Every numeric input, in file order: scenario.base_value, growth (rate, long_run_sd or the
+ *  long_run points, annual_sd, periods' rates), each member's share, shift and sd_scale, the
+ *  correlation weights, each event's probability and impact, each target's value. */
+std::vector<NumericInput> numeric_inputs(const Scenario& scenario);
+
+/** The value at a numeric --set path (one of numeric_inputs), or nullopt. */
+std::optional<double> numeric_value(const Scenario& scenario, std::string_view path);
 
 }  // namespace marketsim

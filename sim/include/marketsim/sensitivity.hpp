@@ -1,7 +1,7 @@
 #pragma once
 /** Which uncertain inputs drive the spread (`marketsim sensitivity`).
  *
- *  Inputs are groups of the model's independent draws (MODEL.md section 3): the global factor G;
+ *  Inputs are groups of the model's independent draws (docs/model.md, "Correlation between cells"): the global factor G;
  *  each member's factor xi when its dimension has no member matrix, else the dimension's whole xi;
  *  the idiosyncratic terms E; each event's firing draws. A group holds its draws in every year,
  *  persistent (long-run) and annual alike. As a second partition: all persistent draws against all
@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "marketsim/engine.hpp"
+#include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 
 namespace marketsim {
@@ -39,6 +39,7 @@ struct SensitivityInput {
 
 struct Sensitivity {
     std::string scenario;
+    std::string unit;        ///< the scenario's unit
     std::string series;
     int base_year = 0;
     int year = 0;            ///< the year the table is sorted by
@@ -48,23 +49,17 @@ struct Sensitivity {
     std::vector<SensitivityInput> inputs;
     std::uint64_t seed = 0, seed_b = 0, paths = 0;
     int evaluations = 0;     ///< model runs per path
+    int threads = 0;         ///< per process
+    int processes = 1;       ///< MPI processes (cluster.hpp)
+    std::string simd;        ///< the SIMD target the kernels ran on
+    std::vector<std::string> warnings;  ///< the scenario's
     double elapsed_seconds = 0.0;
 };
 
 /** Sobol indices and the tornado for `series` (default total) in every year, sorted by `year`
- *  (0: the horizon). Throws InputError for an unknown series or a year outside
- *  base_year + 1 .. horizon. */
+ *  (0: the horizon), with options.paths paths per sample. Throws InputError for an unknown series
+ *  or a year outside base_year + 1 .. horizon; Interrupted when stopped. */
 Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, const std::string& series = "total",
                         int year = 0);
-
-/** sensitivity.csv: input,partition,first_order,first_order_lo,first_order_hi,total,total_lo,
- *  total_hi,p50_low,p50_high,p50 for the chosen year, top input first. */
-std::string sensitivity_csv(const Sensitivity& s);
-
-/** sensitivity_by_year.csv: input,year,first_order,first_order_half_width,total,total_half_width. */
-std::string sensitivity_by_year_csv(const Sensitivity& s);
-
-/** The table for the terminal. */
-std::string sensitivity_text(const Sensitivity& s);
 
 }  // namespace marketsim

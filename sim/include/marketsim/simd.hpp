@@ -3,7 +3,7 @@
  *
  *  The kernels are compiled for several instruction sets (Highway: AVX3 = AVX-512, AVX2, SSE4,
  *  SSSE3 and SCALAR, the portable fallback) and the best one the CPU supports is used. Every
- *  target gives bit-identical results (kernels.hpp), so pinning one changes speed only; it is
+ *  target gives bit-identical results, so pinning one changes speed only; it is
  *  there to measure the fallback and to run every machine of a cluster on the same code.
  */
 #include <string>
@@ -23,5 +23,12 @@ void pin(const std::string& name);
 
 /** Pins the target named by the environment variable MARKETSIM_SIMD, if it is set. */
 void pin_from_environment();
+
+/** Puts every MPI process (cluster.hpp) on one SIMD code path: with `pinned` (each process pinned
+ *  one), the one each pinned, which must be the same everywhere; else the best one every process's
+ *  CPU can run. Throws InputError when the pinned targets differ. Every target gives bit-identical
+ *  results; one code path everywhere keeps it so even if that ever changed, and lets
+ *  a mixed cluster be timed fairly. Does nothing in a one-process run. */
+void agree_across_processes(bool pinned);
 
 }  // namespace marketsim::simd

@@ -7,8 +7,7 @@
  *  statistic that every path's value moves in one direction moves the same way in the sweep.
  *
  *      auto axis = parse_sweep_axis("growth.rate=0.04:0.06:0.005");  // 0.04, 0.045, ..., 0.06
- *      Sweep s = sweep("baseline.toml", {}, {axis}, RunOptions{});
- *      std::string csv = sweep_csv(s);
+ *      Sweep s = sweep(load_scenario("baseline.toml"), {*axis}, RunOptions{});
  */
 #include <cstdint>
 #include <optional>
@@ -16,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "marketsim/engine.hpp"
+#include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 
 namespace marketsim {
@@ -53,22 +52,22 @@ struct Sweep {
     std::vector<std::string> warnings;
     std::uint64_t seed = 0;
     std::uint64_t paths = 0;
-    int threads = 0;
+    int threads = 0;    ///< per process
+    int processes = 1;  ///< MPI processes (cluster.hpp)
+    std::string simd;   ///< the SIMD target the kernels ran on
     double elapsed_seconds = 0.0;
 };
 
-/** Runs `file` (with `sets` applied, then each point's values) at every point of the grid.
- *  The seed is options.seed, else the scenario's own. Throws InputError, before sampling
- *  anything, for no axis, more than kMaxSweepPoints points, an unknown path or a value the
- *  scenario rejects at any point, or a series that does not exist. */
-Sweep sweep(const std::string& file, const std::vector<std::string>& sets, const std::vector<SweepAxis>& axes,
-            const RunOptions& options, const std::string& series = "total");
+/** A sweep axis from its parts: values lo, lo + step, ... as parse_sweep_axis makes them. Throws
+ *  InputError for a bad grid. */
+SweepAxis make_sweep_axis(const std::string& path, double lo, double hi, double step);
 
-/** sweep.csv: one column per axis (named by its path), then series, year, mean, p05, p50, p95
- *  and one `p_target<i>` column per target (share of paths at or above it); a row per point. */
-std::string sweep_csv(const Sweep& sweep);
-
-/** A table of the points for the terminal (at most `max_rows` rows, then a count of the rest). */
-std::string sweep_summary_text(const Sweep& sweep, std::size_t max_rows = 40);
+/** Runs `scenario` at every point of the grid, each point's values applied with with_sets after
+ *  the scenario's own. The seed is options.seed, else the scenario's own. Throws InputError,
+ *  before sampling anything, for no axis, more than kMaxSweepPoints points, an unknown path or a
+ *  value the scenario rejects at any point, or a series that does not exist; Interrupted when
+ *  stopped. */
+Sweep sweep(const Scenario& scenario, const std::vector<SweepAxis>& axes, const RunOptions& options,
+            const std::string& series = "total");
 
 }  // namespace marketsim

@@ -1,0 +1,32 @@
+#pragma once
+/** CSV outputs. Numbers print in their shortest round-trip form (numbers.hpp); columns are named
+ *  as docs/model.md ("Outputs") says. */
+#include <string>
+
+#include "marketsim/compare.hpp"
+#include "marketsim/run.hpp"
+#include "marketsim/sensitivity.hpp"
+#include "marketsim/sweep.hpp"
+
+namespace marketsim {
+
+/** bands.csv: series,year,mean,sd,<quantile columns>; with `ci`, <column>_lo and <column>_hi after
+ *  each statistic (95% intervals). One row per series and year, series in output order. */
+std::string bands_csv(const Results& results, bool ci);
+
+/** delta.csv: scenario,series,year,mean,sd,<quantile columns>,prob_b_gt_a for every scenario after
+ *  the first, its series and years in bands.csv order. */
+std::string delta_csv(const Comparison& comparison);
+
+/** sweep.csv: one column per axis (named by its path), then series, year, mean, p05, p50, p95 and
+ *  one `p_target<i>` column per target (share of paths at or above it); a row per point. */
+std::string sweep_csv(const Sweep& sweep);
+
+/** sensitivity.csv: input,partition,first_order,first_order_lo,first_order_hi,total,total_lo,
+ *  total_hi,p50_low,p50_high,p50 for the chosen year, top input first. */
+std::string sensitivity_csv(const Sensitivity& sensitivity);
+
+/** sensitivity_by_year.csv: input,year,first_order,first_order_half_width,total,total_half_width. */
+std::string sensitivity_by_year_csv(const Sensitivity& sensitivity);
+
+}  // namespace marketsim

@@ -1,0 +1,27 @@
+#pragma once
+/** Excel workbooks (libxlsxwriter) with native charts; numbers are stored as numbers, formatted.
+ *  Each function returns the workbook's bytes and throws std::runtime_error when libxlsxwriter
+ *  fails. */
+#include <string>
+
+#include "marketsim/compare.hpp"
+#include "marketsim/run.hpp"
+#include "marketsim/scenario.hpp"
+#include "marketsim/sensitivity.hpp"
+
+namespace marketsim {
+
+/** bands.xlsx: sheets `total`, one per dimension with its members' series, `cells` when cell
+ *  series are output, each with the rows of bands.csv and a line chart of each series' fan (every
+ *  quantile and the mean over the years); and `run` with the run's facts and the resolved scenario. */
+std::string bands_workbook(const Scenario& scenario, const Results& results);
+
+/** compare's delta.xlsx: a sheet per what-if with its delta bands against the first scenario and
+ *  P(B > A), a fan chart of each delta series (total and members), and a run sheet. */
+std::string delta_workbook(const Comparison& comparison);
+
+/** sensitivity.xlsx: the index table with a tornado and an index bar chart, the indices by year
+ *  with a line chart of the top inputs, and a run sheet. */
+std::string sensitivity_workbook(const Sensitivity& sensitivity);
+
+}  // namespace marketsim

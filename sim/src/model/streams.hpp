@@ -1,0 +1,23 @@
+#pragma once
+/** Where each random draw of a path comes from: its stream's purpose word (docs/model.md, "Random
+ *  numbers"). A draw is addressed by (seed, path, purpose, index); the purposes are part of the
+ *  model, so that adding an event or changing a value moves no other draw. */
+#include <cstdint>
+#include <string_view>
+
+#include "core/hash.hpp"
+
+namespace marketsim::purpose {
+
+/// the persistent (long-run) factors G, xi_d, E_c of a path
+inline constexpr std::uint32_t long_run = 0;
+
+/// the annual factors of calendar year y (0 <= y < 2^30)
+constexpr std::uint32_t annual(int year) noexcept { return 0x40000000u | static_cast<std::uint32_t>(year); }
+
+/// the firing draws of an event: the high bit and 31 bits of fnv1a64(name); index = calendar year
+constexpr std::uint32_t event(std::string_view name) noexcept {
+    return 0x80000000u | static_cast<std::uint32_t>(fnv1a64(name) & 0x7fffffffu);
+}
+
+}  // namespace marketsim::purpose

@@ -1,0 +1,464 @@
+#include "marketsim/html.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "marketsim/numbers.hpp"
+#include "marketsim/quantiles.hpp"
+#include "marketsim/version.hpp"
+#include "stats/quantiles.hpp"
+
+namespace marketsim {
+namespace {
+
+std::string esc(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string num(double x, const char* fmt = "%.4g") {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, fmt, x);
+    return buf;
+}
+
+/** Tick values 1, 2 or 5 x 10^k apart covering [lo, hi] with about `count` ticks. */
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+    if (!(hi > lo)) hi = lo + 1;
+    const double raw = (hi - lo) / count, mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (raw <= m * mag) {
+            step = m * mag;
+            break;
+        }
+    std::vector<double> out;
+    for (double v = std::ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push_back(std::fabs(v) < 1e-12 * step ? 0.0 : v);
+    return out;
+}
+
+struct Marker {
+    int year;
+    double value;
+    std::string label;
+};
+
+/** A fan chart of series s: the P5-P95, P10-P90 and P25-P75 bands (those the run computed), the
+ *  median, markers; width x height pixels. */
+std::string fan_svg(const Results& r, std::size_t s, const std::string& title, const std::string& unit, int width,
+                    int height, const std::vector<Marker>& markers, bool legend) {
+    const int left = 62, right = 14, top = legend ? 46 : 30, bottom = 38;
+    const int t_count = r.years + 1;
+    const std::pair<double, double> bands[] = {{0.05, 0.95}, {0.10, 0.90}, {0.25, 0.75}};
+    double lo = INFINITY, hi = -INFINITY;
+    for (int t = 0; t < t_count; ++t)
+        for (double q : r.band(s, t).quantile) lo = std::min(lo, q), hi = std::max(hi, q);
+    for (const Marker& m : markers) lo = std::min(lo, m.value), hi = std::max(hi, m.value);
+    const std::vector<double> yt = nice_ticks(lo, hi, 5);
+    const double y0 = std::min(lo, yt.front()), y1 = std::max(hi, yt.back());
+    const auto X = [&](double year) {
+        return left + (year - r.base_year) / std::max(1, r.years) * (width - left - right);
+    };
+    const auto Y = [&](double v) { return top + (y1 - v) / (y1 - y0) * (height - top - bottom); };
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\""
+      << width << "\" height=\"" << height << "\"><title>" << esc(title) << "</title>";
+    o << "<text x=\"" << left << "\" y=\"18\" class=\"ct\">" << esc(title) << "</text>";
+    for (double v : yt) {
+        o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\""
+          << num(Y(v), "%.1f") << "\" class=\"grid\"/>";
+        o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g") << "</text>";
+    }
+    const int step = r.years > 12 ? 5 : r.years > 6 ? 2 : 1;
+    for (int t = 0; t < t_count; t += step)
+        o << "<text x=\"" << num(X(r.base_year + t), "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">"
+          << r.base_year + t << "</text>";
+    o << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 4 << "\" class=\"xl\">year</text>";
+    o << "<text transform=\"translate(12," << (top + height - bottom) / 2 << ") rotate(-90)\" class=\"xl\">"
+      << esc(unit.empty() ? "value" : unit) << "</text>";
+    const char* fills[] = {"band1", "band2", "band3"};
+    for (int b = 0; b < 3; ++b) {
+        const std::optional<std::size_t> lo_q = find_quantile(r.quantiles, bands[b].first),
+                                         hi_q = find_quantile(r.quantiles, bands[b].second);
+        if (!lo_q || !hi_q) continue;
+        const std::size_t a = *lo_q, z = *hi_q;
+        o << "<polygon class=\"" << fills[b] << "\" points=\"";
+        for (int t = 0; t < t_count; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(s, t).quantile[z]), "%.1f") << ' ';
+        for (int t = t_count; t-- > 0;) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(s, t).quantile[a]), "%.1f") << ' ';
+        o << "\"/>";
+    }
+    if (const std::optional<std::size_t> median = find_quantile(r.quantiles, 0.5)) {
+        const std::size_t m = *median;
+        o << "<polyline class=\"median\" points=\"";
+        for (int t = 0; t < t_count; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(s, t).quantile[m]), "%.1f") << ' ';
+        o << "\"/>";
+    }
+    for (const Marker& mk : markers) {
+        const double x = X(mk.year), y = Y(mk.value);
+        o << "<path class=\"target\" d=\"M" << num(x, "%.1f") << ',' << num(y - 6, "%.1f") << " l6,6 l-6,6 l-6,-6 z\"><title>"
+          << esc(mk.label) << "</title></path>";
+    }
+    o << "<line x1=\"" << left << "\" x2=\"" << left << "\" y1=\"" << top << "\" y2=\"" << height - bottom << "\" class=\"axis\"/>";
+    o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << height - bottom << "\" y2=\"" << height - bottom
+      << "\" class=\"axis\"/>";
+    if (legend) {
+        const int lx = left, ly = 26;  // between the title and the plot
+        const char* names[] = {"P5-P95", "P10-P90", "P25-P75"};
+        for (int b = 0; b < 3; ++b)
+            o << "<rect x=\"" << lx + b * 78 << "\" y=\"" << ly << "\" width=\"14\" height=\"10\" class=\"" << fills[b]
+              << "\"/><text x=\"" << lx + b * 78 + 18 << "\" y=\"" << ly + 9 << "\" class=\"lg\">" << names[b] << "</text>";
+        o << "<line x1=\"" << lx + 234 << "\" x2=\"" << lx + 248 << "\" y1=\"" << ly + 5 << "\" y2=\"" << ly + 5
+          << "\" class=\"median\"/><text x=\"" << lx + 252 << "\" y=\"" << ly + 9 << "\" class=\"lg\">median</text>";
+        if (!markers.empty())
+            o << "<path class=\"target\" d=\"M" << lx + 312 << ',' << ly - 1 << " l6,6 l-6,6 l-6,-6 z\"/><text x=\"" << lx + 322
+              << "\" y=\"" << ly + 9 << "\" class=\"lg\">target</text>";
+    }
+    o << "</svg>";
+    return o.str();
+}
+
+/** A bar chart of the total's CAGR at each quantile. */
+std::string cagr_svg(const Results& r, const std::vector<double>& cagr, double central) {
+    const int width = 520, height = 220, left = 62, right = 14, top = 30, bottom = 38;
+    double lo = std::min(0.0, *std::min_element(cagr.begin(), cagr.end())), hi = std::max(central, *std::max_element(cagr.begin(), cagr.end()));
+    const std::vector<double> yt = nice_ticks(100 * lo, 100 * hi, 4);
+    const double y0 = std::min(100 * lo, yt.front()), y1 = std::max(100 * hi, yt.back());
+    const auto Y = [&](double v) { return top + (y1 - v) / (y1 - y0) * (height - top - bottom); };
+    const double slot = static_cast<double>(width - left - right) / cagr.size();
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\"" << width
+      << "\" height=\"" << height << "\"><title>CAGR distribution</title>";
+    o << "<text x=\"" << left << "\" y=\"18\" class=\"ct\">CAGR " << r.base_year << "-" << r.base_year + r.years
+      << " of the total, by quantile (%)</text>";
+    for (double v : yt)
+        o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\"" << num(Y(v), "%.1f")
+          << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g")
+          << "%</text>";
+    for (std::size_t k = 0; k < cagr.size(); ++k) {
+        const double x = left + k * slot + slot * 0.2, v = 100 * cagr[k];
+        o << "<rect class=\"bar\" x=\"" << num(x, "%.1f") << "\" width=\"" << num(slot * 0.6, "%.1f") << "\" y=\"" << num(std::min(Y(v), Y(0)), "%.1f")
+          << "\" height=\"" << num(std::fabs(Y(v) - Y(0)), "%.1f") << "\"><title>" << quantile_column(r.quantiles[k]) << ": "
+          << num(v, "%.2f") << "%</title></rect>";
+        o << "<text x=\"" << num(x + slot * 0.3, "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">"
+          << quantile_column(r.quantiles[k]) << "</text>";
+    }
+    o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(100 * central), "%.1f") << "\" y2=\""
+      << num(Y(100 * central), "%.1f") << "\" class=\"central\"/><text x=\"" << left + 4 << "\" y=\""
+      << num(Y(100 * central) - 4, "%.1f") << "\" class=\"lg\">central path " << num(100 * central, "%.2f") << "%</text>";
+    o << "</svg>";
+    return o.str();
+}
+
+const char* kStyle = R"(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a1a1a;max-width:1100px}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccc;padding-bottom:3px}
+.sub{color:#555;margin:0 0 12px} table{border-collapse:collapse;font-size:13px;margin:6px 0}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:right} th{background:#f2f4f7} td.l,th.l{text-align:left}
+.grid{stroke:#e3e3e3;stroke-width:1} .axis{stroke:#777;stroke-width:1}
+.ct{font-size:13px;font-weight:600;fill:#1a1a1a} .yl{font-size:11px;fill:#444;text-anchor:end}
+.xl{font-size:11px;fill:#444;text-anchor:middle} .lg{font-size:11px;fill:#333}
+.band1{fill:#0072B2;fill-opacity:.18} .band2{fill:#0072B2;fill-opacity:.30} .band3{fill:#0072B2;fill-opacity:.45}
+.median{fill:none;stroke:#003F66;stroke-width:2} .target{fill:#E69F00;stroke:#8a5d00;stroke-width:1}
+.bar{fill:#0072B2;fill-opacity:.7} .central{stroke:#E69F00;stroke-width:2;stroke-dasharray:5 3}
+.multiples{display:flex;flex-wrap:wrap;gap:8px}
+@media print{body{margin:0;max-width:none} h2{break-after:avoid} svg,table{break-inside:avoid}}
+)";
+
+const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+
+/** The total's P5-P95 band and median of several results, overlaid. */
+std::string overlay_svg(const std::vector<const Results*>& rs, const std::vector<std::string>& names, const std::string& unit) {
+    const Results& r0 = *rs.front();
+    const int width = 760, height = 360, left = 62, right = 14, top = 30, bottom = 38, n = r0.years;
+    const std::optional<std::size_t> a = find_quantile(r0.quantiles, 0.05), z = find_quantile(r0.quantiles, 0.95),
+                                     m = find_quantile(r0.quantiles, 0.5);
+    double lo = INFINITY, hi = -INFINITY;
+    for (const Results* r : rs)
+        for (int t = 0; t <= n; ++t)
+            for (double q : r->band(0, t).quantile) lo = std::min(lo, q), hi = std::max(hi, q);
+    const std::vector<double> yt = nice_ticks(lo, hi, 5);
+    const double y0 = std::min(lo, yt.front()), y1 = std::max(hi, yt.back());
+    const auto X = [&](double year) { return left + (year - r0.base_year) / std::max(1, n) * (width - left - right); };
+    const auto Y = [&](double v) { return top + (y1 - v) / (y1 - y0) * (height - top - bottom); };
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\""
+      << width << "\" height=\"" << height << "\"><title>the total, overlaid</title>";
+    o << "<text x=\"" << left << "\" y=\"18\" class=\"ct\">total: P5-P95 and the median of each scenario</text>";
+    for (double v : yt)
+        o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\"" << num(Y(v), "%.1f")
+          << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g")
+          << "</text>";
+    const int step = n > 12 ? 5 : n > 6 ? 2 : 1;
+    for (int t = 0; t <= n; t += step)
+        o << "<text x=\"" << num(X(r0.base_year + t), "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">"
+          << r0.base_year + t << "</text>";
+    o << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 4 << "\" class=\"xl\">year</text>";
+    o << "<text transform=\"translate(12," << (top + height - bottom) / 2 << ") rotate(-90)\" class=\"xl\">"
+      << esc(unit.empty() ? "value" : unit) << "</text>";
+    for (std::size_t k = 0; k < rs.size(); ++k) {
+        const Results& r = *rs[k];
+        const char* colour = kPalette[k % 8];
+        if (a && z) {
+            o << "<polygon fill=\"" << colour << "\" fill-opacity=\"0.15\" stroke=\"" << colour << "\" stroke-opacity=\"0.5\" points=\"";
+            for (int t = 0; t <= n; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(0, t).quantile[*z]), "%.1f") << ' ';
+            for (int t = n + 1; t-- > 0;) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(0, t).quantile[*a]), "%.1f") << ' ';
+            o << "\"/>";
+        }
+        if (m) {
+            o << "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" << colour << "\" points=\"";
+            for (int t = 0; t <= n; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(0, t).quantile[*m]), "%.1f") << ' ';
+            o << "\"/>";
+        }
+        o << "<rect x=\"" << left + 10 << "\" y=\"" << top + 4 + 16 * k << "\" width=\"14\" height=\"10\" fill=\"" << colour
+          << "\"/><text x=\"" << left + 28 << "\" y=\"" << top + 13 + 16 * k << "\" class=\"lg\">" << esc(names[k]) << "</text>";
+    }
+    o << "</svg>";
+    return o.str();
+}
+
+}  // namespace
+
+std::string compare_report_html(const Comparison& c) {
+    std::ostringstream o;
+    const std::vector<std::string>& scenarios = c.scenarios;
+    const std::string unit = c.bands.front().unit;
+    const Results& a = c.bands.front();
+    o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>compare - marketsim</title><style>" << kStyle
+      << "</style></head><body>\n<h1>";
+    for (std::size_t k = 0; k < scenarios.size(); ++k) o << (k ? " vs " : "") << esc(scenarios[k]);
+    o << "</h1>\n<p class=\"sub\">" << c.paths << " paths on common random numbers (seed " << c.seed
+      << "): path p of every scenario uses the same draws, so the differences are the scenarios', not noise.</p>\n";
+    std::vector<const Results*> rs;
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < scenarios.size(); ++k) rs.push_back(&c.bands[k]), names.push_back(scenarios[k]);
+    o << "<h2>The total</h2>\n" << overlay_svg(rs, names, unit) << "\n";
+    o << "<h2>Against " << esc(scenarios.front()) << ", path by path</h2>\n<div class=\"multiples\">";
+    for (std::size_t k = 1; k < scenarios.size(); ++k)
+        o << fan_svg(c.delta[k - 1], 0, "total: " + scenarios[k] + " - " + scenarios.front(), unit, 540, 300, {}, k == 1);
+    o << "</div>\n";
+    const std::optional<std::size_t> q5 = find_quantile(a.quantiles, 0.05), q50 = find_quantile(a.quantiles, 0.5),
+                                     q95 = find_quantile(a.quantiles, 0.95);
+    o << "<h2>" << a.base_year + a.years << " at a glance</h2>\n<table><tr><th class=\"l\">scenario</th><th>mean</th>";
+    if (q5 && q50 && q95) o << "<th>p05</th><th>p50</th><th>p95</th>";
+    o << "<th>P(above " << esc(scenarios.front()) << ")</th></tr>\n";
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+        const Band& b = c.bands[k].band(0, a.years);
+        o << "<tr><td class=\"l\">" << esc(scenarios[k]) << "</td><td>" << num(b.mean) << "</td>";
+        if (q5 && q50 && q95)
+            o << "<td>" << num(b.quantile[*q5]) << "</td><td>" << num(b.quantile[*q50]) << "</td><td>" << num(b.quantile[*q95]) << "</td>";
+        o << "<td>" << (k ? num(c.greater[k - 1][static_cast<std::size_t>(a.years)], "%.3f") : std::string("")) << "</td></tr>\n";
+    }
+    o << "</table>\n";
+    for (const std::string& w : c.warnings) o << "<p>Warning: " << esc(w) << "</p>\n";
+    o << "</body></html>\n";
+    return o.str();
+}
+
+std::string sensitivity_report_html(const Sensitivity& s) {
+    std::ostringstream o;
+    const std::string& unit = s.unit;
+    const std::size_t t = static_cast<std::size_t>(s.year - s.base_year - 1);
+    o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sensitivity - marketsim</title><style>" << kStyle
+      << "</style></head><body>\n<h1>What drives " << esc(s.series) << " in " << s.year << ": " << esc(s.scenario) << "</h1>\n"
+      << "<p class=\"sub\">" << s.paths << " paths per sample; grouped Sobol indices (Saltelli first order, Jansen total) with 95% "
+      << "intervals; the tornado pins an input at its P10 and P90 (an event: off and forced).</p>\n";
+    std::vector<const SensitivityInput*> inputs;
+    for (const SensitivityInput& in : s.inputs)
+        if (in.partition == "inputs") inputs.push_back(&in);
+    // tornado: bars from the low to the high median, around the median with every draw free
+    {
+        const int width = 760, row_h = 22, left = 230, right = 20, top = 34, height = top + row_h * static_cast<int>(inputs.size()) + 34;
+        double lo = s.p50, hi = s.p50;
+        for (const SensitivityInput* in : inputs) lo = std::min({lo, in->p50_low, in->p50_high}), hi = std::max({hi, in->p50_low, in->p50_high});
+        const std::vector<double> ticks = nice_ticks(lo, hi, 6);
+        const double x0 = std::min(lo, ticks.front()), x1 = std::max(hi, ticks.back());
+        const auto X = [&](double v) { return left + (v - x0) / (x1 - x0) * (width - left - right); };
+        o << "<h2>Tornado</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height
+          << "\" width=\"" << width << "\" height=\"" << height << "\"><title>tornado</title><text x=\"" << left << "\" y=\"18\" class=\"ct\">median of "
+          << esc(s.series) << " in " << s.year << (unit.empty() ? "" : ", " + esc(unit)) << "</text>";
+        for (double v : ticks)
+            o << "<line x1=\"" << num(X(v), "%.1f") << "\" x2=\"" << num(X(v), "%.1f") << "\" y1=\"" << top << "\" y2=\"" << height - 30
+              << "\" class=\"grid\"/><text x=\"" << num(X(v), "%.1f") << "\" y=\"" << height - 14 << "\" class=\"xl\">" << num(v, "%g") << "</text>";
+        for (std::size_t k = 0; k < inputs.size(); ++k) {
+            const SensitivityInput& in = *inputs[k];
+            const double y = top + row_h * static_cast<double>(k);
+            o << "<text x=\"" << left - 8 << "\" y=\"" << num(y + 15, "%.1f") << "\" class=\"yl\">" << esc(in.name) << "</text>";
+            o << "<rect class=\"bar\" x=\"" << num(X(std::min(in.p50_low, in.p50_high)), "%.1f") << "\" y=\"" << num(y + 4, "%.1f")
+              << "\" width=\"" << num(std::fabs(X(in.p50_high) - X(in.p50_low)), "%.1f") << "\" height=\"" << row_h - 8
+              << "\"><title>" << esc(in.name) << ": " << num(in.p50_low) << " to " << num(in.p50_high) << "</title></rect>";
+        }
+        o << "<line x1=\"" << num(X(s.p50), "%.1f") << "\" x2=\"" << num(X(s.p50), "%.1f") << "\" y1=\"" << top - 4 << "\" y2=\""
+          << height - 30 << "\" class=\"central\"/></svg>\n";
+    }
+    // total indices by year, the six largest inputs
+    {
+        const int width = 760, height = 320, left = 62, right = 190, top = 30, bottom = 38;
+        const int years = static_cast<int>(inputs.empty() ? 0 : inputs.front()->total.size());
+        const auto X = [&](double k) { return left + k / std::max(1, years - 1) * (width - left - right); };
+        const auto Y = [&](double v) { return top + (1 - v) * (height - top - bottom); };
+        o << "<h2>Total indices by year</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' '
+          << height << "\" width=\"" << width << "\" height=\"" << height << "\"><title>total indices by year</title>";
+        for (double v : {0.0, 0.25, 0.5, 0.75, 1.0})
+            o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\"" << num(Y(v), "%.1f")
+              << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g") << "</text>";
+        for (int k = 0; k < years; k += years > 12 ? 5 : years > 6 ? 2 : 1)
+            o << "<text x=\"" << num(X(k), "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">" << s.base_year + 1 + k << "</text>";
+        for (std::size_t i = 0; i < inputs.size() && i < 6; ++i) {
+            o << "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" << kPalette[i] << "\" points=\"";
+            for (int k = 0; k < years; ++k) o << num(X(k), "%.1f") << ',' << num(Y(std::clamp(inputs[i]->total[k], 0.0, 1.0)), "%.1f") << ' ';
+            o << "\"/><rect x=\"" << width - right + 10 << "\" y=\"" << top + 16 * i << "\" width=\"14\" height=\"10\" fill=\"" << kPalette[i]
+              << "\"/><text x=\"" << width - right + 28 << "\" y=\"" << top + 9 + 16 * i << "\" class=\"lg\">" << esc(inputs[i]->name) << "</text>";
+        }
+        o << "</svg>\n";
+    }
+    o << "<h2>Indices in " << s.year << "</h2>\n<table><tr><th class=\"l\">input</th><th>first order</th><th>total</th><th>P50 low</th><th>P50 high</th></tr>\n";
+    for (const SensitivityInput& in : s.inputs)
+        o << "<tr><td class=\"l\">" << esc(in.name) << "</td><td>" << num(in.first_order[t], "%.3f") << " &#177; " << num(in.first_order_half_width[t], "%.3f")
+          << "</td><td>" << num(in.total[t], "%.3f") << " &#177; " << num(in.total_half_width[t], "%.3f") << "</td><td>" << num(in.p50_low)
+          << "</td><td>" << num(in.p50_high) << "</td></tr>\n";
+    o << "</table>\n</body></html>\n";
+    return o.str();
+}
+
+std::string run_report_html(const Scenario& sc, const Results& r) {
+    std::ostringstream o;
+    const std::string unit = sc.unit;
+    const int n = r.years;
+    o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << esc(sc.name)
+      << " - marketsim</title><style>" << kStyle << "</style></head><body>\n";
+    o << "<h1>" << esc(sc.name) << ": " << sc.base_year << " to " << sc.horizon << "</h1>\n<p class=\"sub\">" << r.paths
+      << " paths, seed " << r.seed << ", " << r.series.size() << " series; bands are quantiles over paths"
+      << (unit.empty() ? "" : ", values in " + esc(unit)) << ".</p>\n";
+
+    // the total's fan with the targets on it
+    std::vector<Marker> targets;
+    for (const TargetResult& t : r.targets)
+        if (t.target.series == "total")
+            targets.push_back({t.target.year, t.target.value,
+                               "target " + format_number(t.target.value) + " in " + std::to_string(t.target.year) + ": met in " +
+                                   num(100 * t.probability, "%.1f") + "% of paths"});
+    o << "<h2>The total</h2>\n" << fan_svg(r, 0, "total", unit, 760, 360, targets, true) << "\n";
+    for (const TargetResult& t : r.targets)
+        o << "<p>Target: " << esc(t.target.series) << " at or above " << format_number(t.target.value) << " in " << t.target.year
+          << ": met in <b>" << num(100 * t.probability, "%.1f") << "%</b> of paths (+/- " << num(100 * 1.96 * t.se, "%.1f")
+          << " points, 95%).</p>\n";
+
+    // small multiples: each dimension's members
+    std::size_t s = r.series.size() > 0 ? 1 : 0;
+    for (const Dimension& d : sc.dimensions) {
+        o << "<h2>By " << esc(d.name) << "</h2>\n<div class=\"multiples\">";
+        for (std::size_t k = 0; k < d.members.size() && s < r.series.size(); ++k, ++s)
+            o << fan_svg(r, s, r.series[s], unit, 360, 220, {}, false);
+        o << "</div>\n";
+    }
+
+    // the bands for chosen years
+    std::vector<int> shown;
+    for (int i = 0; i <= 4; ++i) shown.push_back(n * i / 4);
+    for (const TargetResult& t : r.targets) shown.push_back(t.target.year - r.base_year);
+    std::sort(shown.begin(), shown.end());
+    shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
+    o << "<h2>Bands of the total</h2>\n<table><tr><th>year</th><th>mean</th><th>sd</th>";
+    for (double q : r.quantiles) o << "<th>" << quantile_column(q) << "</th>";
+    o << "</tr>\n";
+    for (int t : shown) {
+        if (t < 0 || t > n) continue;
+        const Band& b = r.band(0, t);
+        o << "<tr><td>" << r.base_year + t << "</td><td>" << num(b.mean) << "</td><td>" << num(b.sd) << "</td>";
+        for (double q : b.quantile) o << "<td>" << num(q) << "</td>";
+        o << "</tr>\n";
+    }
+    o << "</table>\n";
+
+    // CAGR distribution
+    const std::vector<double>& rates_by_quantile = r.cagr[0];
+    const double central = r.central_cagr, rates = r.rates_cagr;
+    o << "<h2>Growth rate</h2>\n" << cagr_svg(r, rates_by_quantile, central) << "\n<p>The central path (every draw at zero, no event) grows at "
+      << num(100 * central, "%.2f") << "% a year; the rates alone give " << num(100 * rates, "%.2f") << "%.</p>\n";
+
+    // Monte Carlo error
+    o << "<h2>Monte Carlo error of the total</h2>\n<table><tr><th>year</th><th>mean</th><th>+/- (95%)</th>";
+    const std::optional<std::size_t> median = find_quantile(r.quantiles, 0.5);
+    if (median) o << "<th>p50</th><th>95% interval</th>";
+    o << "</tr>\n";
+    for (int t : shown) {
+        if (t < 0 || t > n) continue;
+        const Band& b = r.band(0, t);
+        o << "<tr><td>" << r.base_year + t << "</td><td>" << num(b.mean) << "</td><td>" << num(kZ95 * b.se_mean, "%.3g") << "</td>";
+        if (median)
+            o << "<td>" << num(b.quantile[*median]) << "</td><td>" << num(b.quantile_lo[*median]) << " - "
+              << num(b.quantile_hi[*median]) << "</td>";
+        o << "</tr>\n";
+    }
+    o << "</table>\n<p>Each quantile is within a relative " << num(r.relative_accuracy, "%g")
+      << " of the exact order statistic of the paths (the summaries' bound); the intervals are the Monte Carlo "
+         "error, from the order statistics around each rank.</p>\n";
+
+    // assumptions
+    o << "<h2>Assumptions</h2>\n<table><tr><th class=\"l\">input</th><th class=\"l\">value</th></tr>\n";
+    const auto row = [&](const std::string& k, const std::string& v) {
+        o << "<tr><td class=\"l\">" << esc(k) << "</td><td class=\"l\">" << esc(v) << "</td></tr>\n";
+    };
+    row("base value", format_number(sc.base_value) + (unit.empty() ? "" : " " + unit) + " in " + std::to_string(sc.base_year));
+    row("growth rate", num(100 * sc.rate, "%.3g") + "% a year");
+    for (const Period& p : sc.periods)
+        row("period " + std::to_string(p.from) + "-" + std::to_string(p.to), num(100 * p.rate, "%.3g") + "% a year");
+    if (sc.long_run)
+        row("long-run growth", sc.long_run->dist + " low " + format_number(sc.long_run->low) + ", mode " +
+                                   format_number(sc.long_run->mode) + ", high " + format_number(sc.long_run->high));
+    else
+        row("long-run sd", format_number(sc.long_run_sd));
+    row("annual sd", format_number(sc.annual_sd));
+    row("correlation: global weight", format_number(sc.corr_global));
+    for (const auto& [dim, w] : sc.corr_weight)
+        row("correlation: " + dim + " weight", format_number(w) + (sc.corr_matrix.count(dim) ? " (member matrix given)" : ""));
+    o << "</table>\n";
+    for (const Dimension& d : sc.dimensions) {
+        o << "<table><tr><th class=\"l\">" << esc(d.name) << "</th><th>share</th><th>shift</th><th>sd scale</th></tr>\n";
+        for (const Member& mem : d.members)
+            o << "<tr><td class=\"l\">" << esc(mem.name) << "</td><td>" << num(mem.share) << "</td><td>" << num(mem.shift) << "</td><td>"
+              << num(mem.sd_scale) << "</td></tr>\n";
+        o << "</table>\n";
+    }
+    if (!sc.events.empty()) {
+        o << "<table><tr><th class=\"l\">event</th><th>probability</th><th>years</th><th>impact</th><th>duration</th><th class=\"l\">where</th></tr>\n";
+        for (const Event& e : sc.events) {
+            std::string where;
+            for (const auto& [dim, members] : e.where) {
+                where += (where.empty() ? "" : "; ") + dim + ": ";
+                for (std::size_t k = 0; k < members.size(); ++k) where += (k ? ", " : "") + members[k];
+            }
+            o << "<tr><td class=\"l\">" << esc(e.name) << "</td><td>" << num(e.probability) << "</td><td>" << e.from << "-" << e.to
+              << "</td><td>" << num(e.impact) << "</td><td>" << e.duration << "</td><td class=\"l\">"
+              << esc(where.empty() ? "everywhere" : where) << "</td></tr>\n";
+        }
+        o << "</table>\n";
+    }
+
+    // the run's facts
+    o << "<h2>The run</h2>\n<table>\n";
+    row("marketsim", std::string(version()));
+    row("paths", std::to_string(r.paths));
+    row("seed", std::to_string(r.seed));
+    row("threads", std::to_string(r.threads));
+    row("SIMD target", r.simd);
+    row("sampling time", num(r.elapsed_seconds, "%.3g") + " s (" + num(r.throughput(), "%.3g") + " cell-year samples/s)");
+    for (const std::string& w : r.warnings) row("warning", w);
+    o << "</table>\n</body></html>\n";
+    return o.str();
+}
+
+}  // namespace marketsim

@@ -1,0 +1,317 @@
+#include "marketsim/xlsx.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "marketsim/numbers.hpp"
+#include "marketsim/quantiles.hpp"
+#include "marketsim/version.hpp"
+
+namespace marketsim {
+namespace {
+
+struct Formats {
+    lxw_format* bold;
+    lxw_format* year;
+    lxw_format* value;
+    lxw_format* share;
+};
+
+/** A workbook filled by `fill`, as bytes: libxlsxwriter writes to a file, so it goes through a
+ *  private temporary file that is always removed. */
+std::string workbook_bytes(const char* what, const std::function<void(lxw_workbook*, const Formats&)>& fill) {
+    namespace fs = std::filesystem;
+    const fs::path tmp =
+        fs::temp_directory_path() / ("marketsim_" + std::to_string(::getpid()) + "_" + what + ".xlsx");
+    lxw_workbook* wb = workbook_new(tmp.string().c_str());
+    if (!wb) throw std::runtime_error("cannot create the workbook in " + tmp.parent_path().string());
+    Formats f{workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb)};
+    format_set_bold(f.bold);
+    format_set_num_format(f.year, "0");
+    format_set_num_format(f.value, "#,##0.000");
+    format_set_num_format(f.share, "0.0000");
+    fill(wb, f);
+    if (const lxw_error e = workbook_close(wb); e != LXW_NO_ERROR) {
+        fs::remove(tmp);
+        throw std::runtime_error(std::string("writing the workbook failed: ") + lxw_strerror(e));
+    }
+    std::ifstream in(tmp, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    in.close();
+    fs::remove(tmp);
+    return bytes.str();
+}
+
+/** A sheet of key/value facts, column A bold. */
+struct FactSheet {
+    lxw_worksheet* ws;
+    const Formats& f;
+    lxw_row_t row = 0;
+    FactSheet(lxw_workbook* wb, const char* name, const Formats& formats) : ws(workbook_add_worksheet(wb, name)), f(formats) {
+        worksheet_set_column(ws, 0, 0, 30, nullptr);
+        worksheet_set_column(ws, 1, 1, 60, nullptr);
+    }
+    void fact(const std::string& key, const std::string& text) {
+        worksheet_write_string(ws, row, 0, key.c_str(), f.bold);
+        worksheet_write_string(ws, row++, 1, text.c_str(), nullptr);
+    }
+    void number(const std::string& key, double v, lxw_format* fmt) {
+        worksheet_write_string(ws, row, 0, key.c_str(), f.bold);
+        worksheet_write_number(ws, row++, 1, v, fmt);
+    }
+    void lines(const std::string& title, const std::string& text) {
+        ++row;
+        worksheet_write_string(ws, row++, 0, title.c_str(), f.bold);
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);) worksheet_write_string(ws, row++, 0, line.c_str(), nullptr);
+    }
+};
+
+/** Excel's sheet names: at most 31 characters, none of []:*?/\ . */
+std::string sheet_name(std::string name) {
+    for (char& ch : name)
+        if (std::string_view("[]:*?/\\").find(ch) != std::string_view::npos) ch = '_';
+    if (name.size() > 31) name.resize(31);
+    return name;
+}
+
+/** The rows of `series` (indices into results.series) with every year, from row 1; then one
+ *  chart per series, laid out in a grid to the right of the table. */
+void band_sheet(lxw_workbook* wb, const std::string& name, const Results& r, const std::vector<std::size_t>& series,
+                const Formats& f, const std::string& unit, bool charts, const std::vector<double>* greater = nullptr) {
+    lxw_worksheet* ws = workbook_add_worksheet(wb, name.c_str());
+    std::vector<std::string> header = {"series", "year", "mean", "sd"};
+    for (double q : r.quantiles) header.push_back(quantile_column(q));
+    if (greater) header.emplace_back("prob_b_gt_a");
+    for (std::size_t c = 0; c < header.size(); ++c) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), f.bold);
+    worksheet_set_column(ws, 0, 0, 28, nullptr);
+    worksheet_freeze_panes(ws, 1, 0);
+    lxw_row_t row = 1;
+    const int years = r.years + 1;
+    for (std::size_t k = 0; k < series.size(); ++k) {
+        const std::size_t s = series[k];
+        for (int t = 0; t < years; ++t, ++row) {
+            const Band& b = r.band(s, t);
+            worksheet_write_string(ws, row, 0, r.series[s].c_str(), nullptr);
+            worksheet_write_number(ws, row, 1, r.base_year + t, f.year);
+            worksheet_write_number(ws, row, 2, b.mean, f.value);
+            worksheet_write_number(ws, row, 3, b.sd, f.value);
+            for (std::size_t q = 0; q < b.quantile.size(); ++q)
+                worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + q), b.quantile[q], f.value);
+            if (greater)
+                worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + b.quantile.size()),
+                                       (*greater)[s * static_cast<std::size_t>(years) + static_cast<std::size_t>(t)], f.share);
+        }
+        if (!charts) continue;
+        // the fan of this series: each quantile and the mean over the years, as lines
+        lxw_chart* chart = workbook_add_chart(wb, LXW_CHART_LINE);
+        const lxw_row_t first = static_cast<lxw_row_t>(1 + k * years), last = static_cast<lxw_row_t>(first + years - 1);
+        for (std::size_t q = 0; q <= r.quantiles.size(); ++q) {
+            const bool mean = q == r.quantiles.size();
+            const auto col = static_cast<lxw_col_t>(mean ? 2 : 4 + q);
+            lxw_chart_series* cs = chart_add_series(chart, nullptr, nullptr);
+            chart_series_set_categories(cs, name.c_str(), first, 1, last, 1);
+            chart_series_set_values(cs, name.c_str(), first, col, last, col);
+            chart_series_set_name(cs, mean ? "mean" : header[4 + q].c_str());
+        }
+        const std::string title = r.series[s] + (unit.empty() ? "" : ", " + unit);
+        chart_title_set_name(chart, title.c_str());
+        chart_axis_set_name(chart->x_axis, "year");
+        chart_axis_set_name(chart->y_axis, unit.empty() ? "value" : unit.c_str());
+        lxw_chart_options opt{};
+        opt.x_scale = 1.0;
+        opt.y_scale = 1.0;
+        const auto grid_row = static_cast<lxw_row_t>(1 + (k / 2) * 16);
+        const auto grid_col = static_cast<lxw_col_t>(header.size() + 1 + (k % 2) * 8);
+        worksheet_insert_chart_opt(ws, grid_row, grid_col, chart, &opt);
+    }
+}
+
+}  // namespace
+
+std::string bands_workbook(const Scenario& sc, const Results& r) {
+    return workbook_bytes("bands", [&](lxw_workbook* wb, const Formats& f) {
+        // series groups: total, each dimension's members (in order), the cells
+        band_sheet(wb, "total", r, {0}, f, sc.unit, true);
+        std::size_t s = 1;
+        for (const Dimension& d : sc.dimensions) {
+            std::vector<std::size_t> members;
+            for (std::size_t k = 0; k < d.members.size(); ++k) members.push_back(s++);
+            band_sheet(wb, sheet_name(d.name), r, members, f, sc.unit, true);
+        }
+        if (s < r.series.size()) {
+            std::vector<std::size_t> cells;
+            for (; s < r.series.size(); ++s) cells.push_back(s);
+            band_sheet(wb, "cells", r, cells, f, sc.unit, false);
+        }
+
+        FactSheet run(wb, "run", f);
+        run.fact("scenario", sc.name);
+        run.fact("unit", sc.unit);
+        run.fact("marketsim", std::string(version()));
+        run.number("seed", static_cast<double>(r.seed), f.year);
+        run.number("paths", static_cast<double>(r.paths), f.year);
+        run.number("threads", r.threads, f.year);
+        run.number("elapsed seconds", r.elapsed_seconds, f.value);
+        run.number("cell-year samples per second", r.throughput(), f.year);
+        run.fact("SIMD target", r.simd);
+        run.number("relative accuracy of the quantiles", r.relative_accuracy, nullptr);
+        for (const TargetResult& t : r.targets)
+            run.number("P(" + t.target.series + " in " + std::to_string(t.target.year) + " >= " + format_number(t.target.value) + ")",
+                       t.probability, nullptr);
+        for (const std::string& w : r.warnings) run.fact("warning", w);
+        run.lines("resolved scenario", to_toml(sc));
+    });
+}
+
+std::string delta_workbook(const Comparison& c) {
+    return workbook_bytes("delta", [&](lxw_workbook* wb, const Formats& f) {
+        for (std::size_t k = 0; k < c.delta.size(); ++k) {
+            const Results& d = c.delta[k];
+            // the total and every dimension's members get a chart; cells only rows
+            const auto charted = static_cast<std::size_t>(std::count_if(
+                d.series.begin(), d.series.end(), [](const std::string& x) { return x.find('/') == std::string::npos; }));
+            std::vector<std::size_t> series;
+            for (std::size_t s = 0; s < d.series.size(); ++s) series.push_back(s);
+            const std::string name = sheet_name(std::to_string(k + 1) + " " + c.scenarios[k + 1]);
+            std::vector<std::size_t> head(series.begin(), series.begin() + static_cast<std::ptrdiff_t>(std::min(charted, series.size())));
+            band_sheet(wb, name, d, head, f, c.bands.front().unit, true, &c.greater[k]);
+            if (series.size() > head.size()) {
+                std::vector<std::size_t> cells(series.begin() + static_cast<std::ptrdiff_t>(head.size()), series.end());
+                band_sheet(wb, sheet_name(std::to_string(k + 1) + " cells " + c.scenarios[k + 1]), d, cells, f,
+                           c.bands.front().unit, false, &c.greater[k]);
+            }
+        }
+        FactSheet run(wb, "run", f);
+        run.fact("comparison", "each sheet: a what-if minus " + c.scenarios.front() +
+                                   ", path by path on common random numbers; prob_b_gt_a is the share of paths where "
+                                   "the what-if is above");
+        for (std::size_t k = 0; k < c.scenarios.size(); ++k) run.fact(k == 0 ? "reference scenario" : "what-if", c.scenarios[k]);
+        run.fact("unit", c.bands.front().unit);
+        run.fact("marketsim", std::string(version()));
+        run.number("seed", static_cast<double>(c.seed), f.year);
+        run.number("paths", static_cast<double>(c.paths), f.year);
+        run.number("threads", c.threads, f.year);
+        run.number("elapsed seconds", c.elapsed_seconds, f.value);
+        run.fact("SIMD target", c.simd);
+        for (const std::string& w : c.warnings) run.fact("warning", w);
+    });
+}
+
+std::string sensitivity_workbook(const Sensitivity& s) {
+    const std::string& unit = s.unit;
+    return workbook_bytes("sensitivity", [&](lxw_workbook* wb, const Formats& f) {
+        const std::size_t t = static_cast<std::size_t>(s.year - s.base_year - 1);
+        const auto n = static_cast<lxw_row_t>(s.inputs.size());
+        lxw_worksheet* ws = workbook_add_worksheet(wb, "indices");
+        const std::vector<std::string> header = {"input",   "partition", "first_order", "first_order_lo", "first_order_hi", "total",
+                                                 "total_lo", "total_hi",  "p50_low",     "p50_high",       "p50"};
+        for (std::size_t c = 0; c < header.size(); ++c)
+            worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), f.bold);
+        worksheet_set_column(ws, 0, 0, 30, nullptr);
+        worksheet_freeze_panes(ws, 1, 0);
+        for (lxw_row_t i = 0; i < n; ++i) {
+            const SensitivityInput& in = s.inputs[i];
+            const lxw_row_t row = i + 1;
+            worksheet_write_string(ws, row, 0, in.name.c_str(), nullptr);
+            worksheet_write_string(ws, row, 1, in.partition.c_str(), nullptr);
+            const double values[] = {in.first_order[t], in.first_order[t] - in.first_order_half_width[t],
+                                     in.first_order[t] + in.first_order_half_width[t], in.total[t],
+                                     in.total[t] - in.total_half_width[t], in.total[t] + in.total_half_width[t]};
+            for (std::size_t c = 0; c < 6; ++c) worksheet_write_number(ws, row, static_cast<lxw_col_t>(2 + c), values[c], f.share);
+            worksheet_write_number(ws, row, 8, in.p50_low, f.value);
+            worksheet_write_number(ws, row, 9, in.p50_high, f.value);
+            worksheet_write_number(ws, row, 10, s.p50, f.value);
+        }
+        lxw_chart_options opt{};
+        opt.x_scale = 1.5;
+        opt.y_scale = 1.5;
+        if (n > 0) {
+            // the tornado: the chosen year's median with each input low and high, as bars
+            lxw_chart* tornado = workbook_add_chart(wb, LXW_CHART_BAR);
+            for (const auto& [col, label] : {std::pair<lxw_col_t, const char*>{8, "input at P10 (event off)"},
+                                             std::pair<lxw_col_t, const char*>{9, "input at P90 (event forced)"}}) {
+                lxw_chart_series* cs = chart_add_series(tornado, nullptr, nullptr);
+                chart_series_set_categories(cs, "indices", 1, 0, n, 0);
+                chart_series_set_values(cs, "indices", 1, col, n, col);
+                chart_series_set_name(cs, label);
+            }
+            const std::string title = "Median of " + s.series + " in " + std::to_string(s.year) + (unit.empty() ? "" : ", " + unit);
+            chart_title_set_name(tornado, title.c_str());
+            chart_axis_set_reverse(tornado->y_axis);  // the top input at the top
+            chart_axis_set_name(tornado->x_axis, unit.empty() ? "median" : unit.c_str());
+            worksheet_insert_chart_opt(ws, 1, 12, tornado, &opt);
+            // the total indices, as bars
+            lxw_chart* indices = workbook_add_chart(wb, LXW_CHART_BAR);
+            lxw_chart_series* cs = chart_add_series(indices, nullptr, nullptr);
+            chart_series_set_categories(cs, "indices", 1, 0, n, 0);
+            chart_series_set_values(cs, "indices", 1, 5, n, 5);
+            chart_series_set_name(cs, "total index");
+            const std::string ititle = "Total Sobol indices, " + std::to_string(s.year);
+            chart_title_set_name(indices, ititle.c_str());
+            chart_axis_set_reverse(indices->y_axis);
+            chart_axis_set_min(indices->x_axis, 0);
+            worksheet_insert_chart_opt(ws, 24, 12, indices, &opt);
+        }
+
+        lxw_worksheet* by = workbook_add_worksheet(wb, "by_year");
+        const std::vector<std::string> yheader = {"input", "year", "first_order", "first_order_half_width", "total",
+                                                  "total_half_width"};
+        for (std::size_t c = 0; c < yheader.size(); ++c)
+            worksheet_write_string(by, 0, static_cast<lxw_col_t>(c), yheader[c].c_str(), f.bold);
+        worksheet_set_column(by, 0, 0, 30, nullptr);
+        worksheet_freeze_panes(by, 1, 0);
+        lxw_row_t row = 1;
+        lxw_chart* trend = workbook_add_chart(wb, LXW_CHART_LINE);
+        for (std::size_t i = 0; i < s.inputs.size(); ++i) {
+            const SensitivityInput& in = s.inputs[i];
+            const lxw_row_t first = row;
+            for (std::size_t y = 0; y < in.total.size(); ++y, ++row) {
+                worksheet_write_string(by, row, 0, in.name.c_str(), nullptr);
+                worksheet_write_number(by, row, 1, s.base_year + 1 + static_cast<int>(y), f.year);
+                worksheet_write_number(by, row, 2, in.first_order[y], f.share);
+                worksheet_write_number(by, row, 3, in.first_order_half_width[y], f.share);
+                worksheet_write_number(by, row, 4, in.total[y], f.share);
+                worksheet_write_number(by, row, 5, in.total_half_width[y], f.share);
+            }
+            if (i < 6 && row > first) {  // the top six inputs' total index over the years
+                lxw_chart_series* cs = chart_add_series(trend, nullptr, nullptr);
+                chart_series_set_categories(cs, "by_year", first, 1, row - 1, 1);
+                chart_series_set_values(cs, "by_year", first, 4, row - 1, 4);
+                chart_series_set_name(cs, in.name.c_str());
+            }
+        }
+        chart_title_set_name(trend, "Total index by year, top inputs");
+        chart_axis_set_name(trend->x_axis, "year");
+        chart_axis_set_name(trend->y_axis, "total index");
+        worksheet_insert_chart_opt(by, 1, 7, trend, &opt);
+
+        FactSheet run(wb, "run", f);
+        run.fact("scenario", s.scenario);
+        run.fact("series", s.series);
+        run.number("year", s.year, f.year);
+        run.number("median", s.p50, f.value);
+        run.fact("unit", unit);
+        run.fact("marketsim", std::string(version()));
+        run.number("seed (sample A)", static_cast<double>(s.seed), f.year);
+        run.number("seed (sample B)", static_cast<double>(s.seed_b), f.year);
+        run.number("paths", static_cast<double>(s.paths), f.year);
+        run.number("model evaluations per path", s.evaluations, f.year);
+        run.number("elapsed seconds", s.elapsed_seconds, f.value);
+        run.fact("estimators", "first order: Saltelli (2010); total: Jansen (1999); 95% intervals");
+        run.fact("tornado", "the median with the input at its P10 and P90 (an event: off and forced)");
+    });
+}
+
+}  // namespace marketsim

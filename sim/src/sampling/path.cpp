@@ -1,0 +1,105 @@
+#include "sampling/path.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sampling/random.hpp"
+
+namespace marketsim {
+
+PathWorkspace::PathWorkspace(const Model& m)
+    : draws_(m.factor_draws()),
+      normals_(m.factor_draws()),
+      factor_(m.member_count),
+      z_(m.cell_count),
+      deviation_(m.cell_count),
+      log_value_(m.cell_count),
+      value_(m.cell_count),
+      shock_(static_cast<std::size_t>(m.cell_count) * m.years) {}
+
+void correlated_normals(const Model& m, const float* draws, float* factor, float* z) noexcept {
+    const std::size_t dims = m.dim_size.size();
+    const float* xi = draws + 1;
+    const float* source[kMaxDimensions];
+    for (std::size_t d = 0; d < dims; ++d) {
+        const std::uint32_t k = m.dim_size[d], off = m.dim_offset[d];
+        if (m.root[d].empty()) {
+            source[d] = xi + off;
+            continue;
+        }
+        source[d] = factor + off;
+        const double* s = m.root[d].data();
+        for (std::uint32_t i = 0; i < k; ++i) {
+            float f = 0.0f;
+            for (std::uint32_t j = 0; j < k; ++j) f = f + static_cast<float>(s[i * k + j]) * xi[off + j];
+            factor[off + i] = f;
+        }
+    }
+    const auto lg = static_cast<float>(m.load_global), li = static_cast<float>(m.load_idio);
+    const float* e = draws + 1 + m.member_count;
+    for (std::uint32_t c = 0; c < m.cell_count; ++c) {
+        float zc = lg * draws[0] + li * e[c];
+        const std::uint32_t* member = m.cell_member.data() + c * dims;
+        for (std::size_t d = 0; d < dims; ++d) zc = zc + static_cast<float>(m.load_dim[d]) * source[d][member[d]];
+        z[c] = zc;
+    }
+}
+
+void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double* out) noexcept {
+    const std::uint32_t nd = m.factor_draws();
+    DrawSource own;
+    own.normals = [&](std::uint32_t purpose, float* z) {
+        normals(m.seed, path, purpose, ws.draws_.data(), nd);
+        std::transform(ws.draws_.begin(), ws.draws_.end(), z, [](double v) { return static_cast<float>(v); });
+    };
+    own.fires = [&](std::size_t e, std::uint32_t year) {
+        return uniform(m.seed, path, m.events[e].purpose, year) < m.events[e].probability;
+    };
+    simulate_path(m, ws, out, own);
+}
+
+void simulate_path(const Model& m, PathWorkspace& ws, double* out, const DrawSource& source) {
+    const std::uint32_t cells = m.cell_count, ns = m.series_count();
+    const int n = m.years;
+    const auto draw = [&](std::uint32_t purpose) {
+        source.normals(purpose, ws.normals_.data());
+        correlated_normals(m, ws.normals_.data(), ws.factor_.data(), ws.z_.data());
+    };
+
+    draw(purpose::long_run);
+    for (std::uint32_t c = 0; c < cells; ++c) {
+        const double z = ws.z_[c];
+        ws.deviation_[c] = m.three_point ? long_run_deviation(m, c, z) : m.sd_long[c] * z;
+        ws.log_value_[c] = std::log(m.base_value[c]);
+    }
+
+    std::fill(ws.shock_.begin(), ws.shock_.end(), 0.0);
+    for (std::size_t ev = 0; ev < m.events.size(); ++ev) {
+        const EventModel& e = m.events[ev];
+        int active_until = 0;  // last year index covered by a firing so far
+        for (int f = e.first_fire; f <= e.last_fire; ++f) {
+            if (!source.fires(ev, static_cast<std::uint32_t>(m.base_year + f))) continue;
+            // active in f..f+d-1 (not past the horizon); overlapping firings do not stack
+            const int from = std::max(f, active_until + 1), to = std::min(f + e.duration - 1, n);
+            for (int t = from; t <= to; ++t)
+                for (std::uint32_t c : e.cells) ws.shock_[static_cast<std::size_t>(t - 1) * cells + c] += e.impact;
+            active_until = std::max(active_until, to);
+        }
+    }
+
+    std::copy(m.base_series.begin(), m.base_series.end(), out);
+    for (int t = 1; t <= n; ++t) {
+        draw(purpose::annual(m.base_year + t));
+        const double* shock = ws.shock_.data() + static_cast<std::size_t>(t - 1) * cells;
+        for (std::uint32_t c = 0; c < cells; ++c) {
+            double r = m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + ws.deviation_[c];
+            r = r + m.sd_annual[c] * static_cast<double>(ws.z_[c]);
+            if (!m.events.empty()) r = r + shock[c];
+            ws.log_value_[c] = ws.log_value_[c] + r;
+        }
+        for (std::uint32_t c = 0; c < cells; ++c) ws.value_[c] = fast_exp(ws.log_value_[c]);
+        series_values(m, ws.value_.data(), out + static_cast<std::size_t>(t) * ns);
+    }
+}
+
+}  // namespace marketsim

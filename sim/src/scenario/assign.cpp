@@ -1,0 +1,348 @@
+#include "scenario/paths.hpp"
+
+#include <algorithm>
+
+#include "marketsim/error.hpp"
+#include "scenario/reading.hpp"
+#include "scenario/toml_guard.hpp"
+
+namespace marketsim::detail {
+
+/** When growth.rate follows growth.long_run's mode, give it that value for good. */
+void materialize_rate(Layer& L) {
+    Scenario& s = L.s;
+    if (!L.rate_follows_mode || !s.long_run) return;
+    LongRun& lr = *s.long_run;
+    if (lr.dist == "uniform") lr.mode = 0.5 * (lr.low + lr.high);
+    s.rate = lr.mode;
+    auto it = s.origins.find("growth.long_run.mode");
+    if (it == s.origins.end()) it = s.origins.find("growth.long_run");
+    if (it != s.origins.end()) s.origins["growth.rate"] = it->second;
+    L.rate_follows_mode = false;
+}
+
+namespace {
+
+void read_long_run(Layer& L, const toml::node& v, const Origin& o) {
+    Scenario& s = L.s;
+    const std::string path = "growth.long_run";
+    const toml::table& t = get_table(v, path, o);
+    check_keys(t, long_run_keys, o, "growth.long_run");
+    auto field = [&](std::string_view key) -> std::pair<const toml::node*, Origin> {
+        auto it = t.find(key);
+        if (it == t.end()) return {nullptr, o};
+        return {&it->second, key_at(o, it->first)};
+    };
+
+    LongRun lr;
+    std::map<std::string, Origin> origins;
+    auto [dist_node, dist_origin] = field("dist");
+    if (!dist_node) fail(o, path + ": dist is required (\"pert\", \"triangular\" or \"uniform\")");
+    lr.dist = get_string(*dist_node, path + ".dist", dist_origin);
+    if (std::find(long_run_dists.begin(), long_run_dists.end(), lr.dist) == long_run_dists.end())
+        fail(dist_origin, path + ".dist = " + toml_string(lr.dist) + ": expected \"pert\", \"triangular\" or \"uniform\"" +
+                              did_you_mean(lr.dist, long_run_dists));
+    for (const std::string key : {"low", "mode", "high"}) {
+        auto [node, origin] = field(key);
+        const bool uniform = lr.dist == "uniform";
+        if (key == "mode" && uniform) {
+            if (node) fail(origin, path + ".mode: a uniform distribution has no mode (drop it)");
+            continue;
+        }
+        if (!node) fail(o, path + ": " + key + " is required for dist = " + toml_string(lr.dist));
+        const double x = get_number(*node, path + "." + key, origin);
+        (key == "low" ? lr.low : key == "mode" ? lr.mode : lr.high) = x;
+        origins[path + "." + key] = origin;
+    }
+    if (lr.dist == "uniform") lr.mode = 0.5 * (lr.low + lr.high);
+
+    erase_origins(s.origins, path);
+    erase_origins(s.origins, "growth.long_run_sd");
+    s.origins[path] = o;
+    s.origins.insert(origins.begin(), origins.end());
+    s.long_run = lr;
+    s.long_run_sd = 0.0;
+    L.rate_follows_mode = true;
+    L.long_run_set_here = true;
+}
+
+void read_periods(Scenario& s, const toml::node& v, const Origin& o) {
+    const std::string path = "growth.period";
+    const toml::array& a = get_array(v, path, o);
+    struct Read {
+        Period p;
+        Origin at, from, to, rate;
+    };
+    std::vector<Read> read;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string item = indexed_name(path, i);
+        const Origin io = inside(o, a[i]);
+        const toml::table& t = get_table(a[i], item, io);
+        Read r{Period{}, io, io, io, io};
+        for (auto&& [k, val] : t) {
+            const Origin ko = key_at(o, k);
+            const std::string key(k.str());
+            if (key == "from") r.p.from = get_int(val, item + ".from", r.from = ko);
+            else if (key == "to") r.p.to = get_int(val, item + ".to", r.to = ko);
+            else if (key == "rate") r.p.rate = get_number(val, item + ".rate", r.rate = ko);
+            else fail(ko, "unknown key '" + key + "' in " + item + did_you_mean(key, period_keys));
+        }
+        for (const std::string key : {"from", "to", "rate"})
+            if (!t.contains(key)) fail(io, item + ": " + key + " is required (periods are { from, to, rate })");
+        read.push_back(r);
+    }
+    std::stable_sort(read.begin(), read.end(), [](const Read& x, const Read& y) { return x.p.from < y.p.from; });
+    erase_origins(s.origins, path);
+    s.origins[path] = o;
+    s.periods.clear();
+    for (std::size_t i = 0; i < read.size(); ++i) {
+        const std::string item = indexed_name(path, i);
+        s.periods.push_back(read[i].p);
+        s.origins[item] = read[i].at;
+        s.origins[item + ".from"] = read[i].from;
+        s.origins[item + ".to"] = read[i].to;
+        s.origins[item + ".rate"] = read[i].rate;
+    }
+}
+
+std::vector<double> read_numbers(Scenario& s, const toml::node& v, const std::string& path, const Origin& o) {
+    const toml::array& a = get_array(v, path, o);
+    std::vector<double> out;
+    erase_origins(s.origins, path);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string item = indexed_name(path, i);
+        const Origin io = inside(o, a[i]);
+        out.push_back(get_number(a[i], item, io));
+        s.origins[item] = io;
+    }
+    return out;
+}
+
+std::vector<std::vector<double>> read_matrix(Scenario& s, const toml::node& v, const std::string& path,
+                                             const Origin& o) {
+    const toml::array& a = get_array(v, path, o);
+    std::vector<std::vector<double>> out;
+    erase_origins(s.origins, path);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string row = indexed_name(path, i);
+        const Origin ro = inside(o, a[i]);
+        const toml::array& r = get_array(a[i], row, ro);
+        out.emplace_back();
+        for (std::size_t j = 0; j < r.size(); ++j) {
+            const std::string item = indexed_name(row, j);
+            const Origin io = inside(o, r[j]);
+            out.back().push_back(get_number(r[j], item, io));
+            s.origins[item] = io;
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> read_member_list(Scenario& s, const toml::node& v, const std::string& path,
+                                          const Origin& o) {
+    const toml::array& a = get_array(v, path, o);
+    if (a.empty()) fail(o, path + ": list at least one member (an empty list matches no cell)");
+    std::vector<std::string> out;
+    erase_origins(s.origins, path);
+    s.origins[path] = o;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const std::string item = indexed_name(path, i);
+        const Origin io = inside(o, a[i]);
+        out.push_back(get_string(a[i], item, io));
+        s.origins[item] = io;
+    }
+    return out;
+}
+
+void read_where(Scenario& s, Event& e, const toml::node& v, const std::string& path, const Origin& o) {
+    const toml::table& t = get_table(v, path, o);
+    erase_origins(s.origins, path);
+    e.where.clear();
+    for (auto&& [k, val] : t) {
+        const Origin ko = key_at(o, k);
+        const std::string dim(k.str());
+        e.where.emplace_back(dim, read_member_list(s, val, path + "." + dim, ko));
+    }
+    s.origins[path] = o;
+}
+
+}  // namespace
+
+/** Set the value at a dotted `path` from a TOML value given at `o`.
+ *  Types are checked here; cross-field rules wait for validate(). false: no such path. */
+bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin& o) {
+    Scenario& s = L.s;
+    const std::vector<std::string> seg = split_path(path);
+    const std::size_t n = seg.size();
+    auto done = [&] {
+        s.origins[path] = o;
+        return true;
+    };
+
+    if (seg[0] == "scenario" && n == 2) {
+        const std::string& k = seg[1];
+        if (k == "name") s.name = get_string(v, path, o);
+        else if (k == "unit") s.unit = get_string(v, path, o);
+        else if (k == "base_year") s.base_year = get_int(v, path, o);
+        else if (k == "horizon") s.horizon = get_int(v, path, o);
+        else if (k == "base_value") s.base_value = get_number(v, path, o);
+        else if (k == "seed") s.seed = get_seed(v, path, o);
+        else return false;
+        return done();
+    }
+
+    if (seg[0] == "growth" && n == 2) {
+        const std::string& k = seg[1];
+        if (k == "rate") {
+            s.rate = get_number(v, path, o);
+            L.rate_follows_mode = false;
+            L.rate_set_here = true;
+        } else if (k == "annual_sd") {
+            s.annual_sd = get_number(v, path, o);
+        } else if (k == "long_run_sd") {
+            s.long_run_sd = get_number(v, path, o);
+            materialize_rate(L);
+            s.long_run.reset();
+            erase_origins(s.origins, "growth.long_run");
+        } else if (k == "long_run") {
+            read_long_run(L, v, o);
+            return true;
+        } else if (k == "period") {
+            read_periods(s, v, o);
+            return true;
+        } else {
+            return false;
+        }
+        return done();
+    }
+    if (seg[0] == "growth" && n == 3 && seg[1] == "long_run") {
+        const std::string& k = seg[2];
+        if (k != "low" && k != "mode" && k != "high") return false;
+        if (!s.long_run) fail(o, path + ": the scenario has no growth.long_run (it uses growth.long_run_sd)");
+        if (k == "mode" && s.long_run->dist == "uniform")
+            fail(o, path + ": a uniform long_run has no mode (it is the midpoint of low and high)");
+        (k == "low" ? s.long_run->low : k == "mode" ? s.long_run->mode : s.long_run->high) = get_number(v, path, o);
+        return done();
+    }
+    if (seg[0] == "growth" && n == 3 && seg[2] == "rate") {
+        const auto i = indexed(seg[1], "period");
+        if (!i || *i >= s.periods.size()) return false;
+        s.periods[*i].rate = get_number(v, path, o);
+        return done();
+    }
+
+    if (seg[0] == "correlation") {
+        if (n == 2 && seg[1] == "global") {
+            s.corr_global = get_number(v, path, o);
+            return done();
+        }
+        if (n == 2 && seg[1] == "repair") {
+            s.corr_repair = get_bool(v, path, o);
+            return done();
+        }
+        if (n == 2 && find_dimension(s, seg[1])) {
+            s.corr_weight[seg[1]] = get_number(v, path, o);
+            return done();
+        }
+        if (n == 3 && seg[1] == "matrix" && find_dimension(s, seg[2])) {
+            s.corr_matrix[seg[2]] = read_matrix(s, v, path, o);
+            return done();
+        }
+        return false;
+    }
+
+    if (seg[0] == "event" && (n == 3 || n == 4)) {
+        Event* e = find_event(s, seg[1]);
+        if (!e) return false;
+        const std::string& k = seg[2];
+        if (n == 4) {
+            if (k != "where") return false;
+            auto it = std::find_if(e->where.begin(), e->where.end(), [&](const auto& w) { return w.first == seg[3]; });
+            std::vector<std::string> members = read_member_list(s, v, path, o);
+            if (it != e->where.end()) it->second = std::move(members);
+            else e->where.emplace_back(seg[3], std::move(members));
+            return true;
+        }
+        if (k == "probability") e->probability = get_number(v, path, o);
+        else if (k == "impact") e->impact = get_number(v, path, o);
+        else if (k == "from") e->from = get_int(v, path, o);
+        else if (k == "to") e->to = get_int(v, path, o);
+        else if (k == "duration") e->duration = get_int(v, path, o);
+        else if (k == "at") {
+            e->from = e->to = get_int(v, path, o);
+            s.origins["event." + e->name + ".from"] = o;
+            s.origins["event." + e->name + ".to"] = o;
+        } else if (k == "where") {
+            read_where(s, *e, v, path, o);
+            return true;
+        } else {
+            return false;
+        }
+        return done();
+    }
+
+    if (const auto i = indexed(seg[0], "target"); i && n == 2 && seg[1] == "value") {
+        if (*i >= s.targets.size()) return false;
+        s.targets[*i].value = get_number(v, path, o);
+        return done();
+    }
+
+    if (seg[0] == "output" && n == 2) {
+        const std::string& k = seg[1];
+        if (k == "quantiles") s.quantiles = read_numbers(s, v, path, o);
+        else if (k == "relative_accuracy") s.relative_accuracy = get_number(v, path, o);
+        else if (k == "cells") s.cells = get_bool(v, path, o);
+        else return false;
+        return done();
+    }
+
+    if (n == 3) {
+        Dimension* d = find_dimension(s, seg[0]);
+        if (!d) return false;
+        auto m = std::find_if(d->members.begin(), d->members.end(), [&](const Member& x) { return x.name == seg[1]; });
+        if (m == d->members.end()) return false;
+        const std::string& k = seg[2];
+        if (k == "share") m->share = get_number(v, path, o);
+        else if (k == "shift") m->shift = get_number(v, path, o);
+        else if (k == "sd_scale") m->sd_scale = get_number(v, path, o);
+        else return false;
+        return done();
+    }
+    return false;
+}
+
+/** One [set] entry or --set argument. */
+void apply_set(Layer& L, const std::string& path, const toml::node& v, const Origin& o, bool in_file) {
+    if (assign(L, path, v, o)) return;
+    fail(o, "unknown path '" + path + "'" + (in_file ? " in [set]" : "") + did_you_mean(path, valid_paths(L.s)));
+}
+
+/** [set] entries as (dotted path, value, origin): nested (non-inline) tables are flattened. */
+void flatten_set(const toml::table& t, const std::string& prefix, const std::string& file,
+                 std::vector<std::tuple<std::string, const toml::node*, Origin>>& out) {
+    for (auto&& [k, v] : t) {
+        const std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+        if (const auto* sub = v.as_table(); sub && !sub->is_inline())
+            flatten_set(*sub, path, file, out);
+        else
+            out.emplace_back(path, &v, at(file, k.source()));
+    }
+}
+
+void apply_command_line(Layer& L, const std::string& argument) {
+    const Origin o{"command line", 0, 0, "--set " + argument};
+    const std::size_t eq = argument.find('=');
+    if (eq == std::string::npos) fail(o, "expected PATH=VALUE, e.g. --set growth.rate=0.05");
+    auto trim = [](std::string_view x) {
+        const std::size_t b = x.find_first_not_of(" \t");
+        if (b == std::string_view::npos) return std::string();
+        return std::string(x.substr(b, x.find_last_not_of(" \t") - b + 1));
+    };
+    const std::string path = trim(std::string_view(argument).substr(0, eq));
+    const std::string value = trim(std::string_view(argument).substr(eq + 1));
+    if (path.empty()) fail(o, "expected PATH=VALUE: the path is empty");
+    const toml::table parsed = parse_value(value, o);
+    apply_set(L, path, *parsed.get("v"), o, false);
+}
+
+}  // namespace marketsim::detail

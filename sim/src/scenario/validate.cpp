@@ -1,0 +1,285 @@
+#include "scenario/validate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "marketsim/error.hpp"
+#include "math/correlation.hpp"
+#include "scenario/paths.hpp"
+#include "scenario/reading.hpp"
+#include "scenario/series.hpp"
+
+namespace marketsim::detail {
+namespace {
+
+class Validator {
+public:
+    Validator(Layer& layer, std::string top) : L(layer), s(layer.s), top_file(std::move(top)) {}
+
+    void run() {
+        required();
+        scenario_values();
+        growth_values();
+        dimensions();
+        growth_floor();
+        correlation();
+        events();
+        targets();
+        output();
+    }
+
+private:
+    Layer& L;
+    Scenario& s;
+    std::string top_file;
+
+    Origin where(const std::string& path) const { return origin_of(s, path, top_file); }
+    [[noreturn]] void bad(const std::string& path, const std::string& value, const std::string& problem) const {
+        fail(where(path), path + " = " + value + ": " + problem);
+    }
+    [[noreturn]] void bad(const std::string& path, double value, const std::string& problem) const {
+        bad(path, toml_number(value), problem);
+    }
+
+    void required() {
+        for (const std::string key : {"base_year", "horizon", "base_value"})
+            if (!s.origins.count("scenario." + key))
+                fail(Origin{top_file, 0, 0, ""}, "scenario." + key + " is required");
+        materialize_rate(L);
+        if (!s.origins.count("growth.rate"))
+            fail(Origin{top_file, 0, 0, ""}, "growth.rate is required (or give growth.long_run)");
+    }
+
+    void scenario_values() {
+        if (!valid_name(s.name))
+            bad("scenario.name", toml_string(s.name), "names must start with a lowercase letter and use only a-z, 0-9 and _");
+        if (s.horizon <= s.base_year)
+            bad("scenario.horizon", std::to_string(s.horizon),
+                "must be after scenario.base_year (" + std::to_string(s.base_year) + ")");
+        if (s.horizon - s.base_year > kMaxYears)
+            bad("scenario.horizon", std::to_string(s.horizon),
+                "at most " + std::to_string(kMaxYears) + " years after scenario.base_year (" + std::to_string(s.base_year) + ")");
+        if (!(s.base_value > 0)) bad("scenario.base_value", s.base_value, "must be > 0");
+    }
+
+    void growth_values() {
+        if (s.long_run_sd < 0) bad("growth.long_run_sd", s.long_run_sd, "must be >= 0");
+        if (s.annual_sd < 0) bad("growth.annual_sd", s.annual_sd, "must be >= 0");
+        if (s.long_run) {
+            const LongRun& lr = *s.long_run;
+            if (!(lr.low < lr.high))
+                bad("growth.long_run.low", lr.low, "must be < high (" + toml_number(lr.high) + ")");
+            if (lr.mode < lr.low || lr.mode > lr.high)
+                bad("growth.long_run.mode", lr.mode,
+                    "must lie in [low, high] = [" + toml_number(lr.low) + ", " + toml_number(lr.high) + "]");
+        }
+        const int first = s.base_year + 1;
+        for (std::size_t i = 0; i < s.periods.size(); ++i) {
+            const Period& p = s.periods[i];
+            const std::string path = "growth." + indexed_name("period", i);
+            const std::string years = std::to_string(p.from) + ".." + std::to_string(p.to);
+            if (p.from > p.to) bad(path, years, "from must be <= to");
+            if (p.from < first || p.to > s.horizon)
+                bad(path, years,
+                    "periods must lie within " + std::to_string(first) + ".." + std::to_string(s.horizon) +
+                        " (base_year + 1 .. horizon)");
+            if (i > 0 && p.from <= s.periods[i - 1].to)
+                bad(path, years,
+                    "overlaps growth.period = " + std::to_string(s.periods[i - 1].from) + ".." +
+                        std::to_string(s.periods[i - 1].to) + " (" + where("growth." + indexed_name("period", i - 1)).str() +
+                        ")");
+        }
+    }
+
+    void dimensions() {
+        for (Dimension& d : s.dimensions) {
+            double sum = 0;
+            for (const Member& m : d.members) {
+                const std::string path = d.name + "." + m.name;
+                if (!(m.share > 0)) bad(path + ".share", m.share, "share must be > 0");
+                if (!(m.sd_scale > 0)) bad(path + ".sd_scale", m.sd_scale, "sd_scale must be > 0");
+                sum += m.share;
+            }
+            if (std::abs(sum - 1) > 1e-6)
+                fail(where(d.name), "dimension '" + d.name + "': shares sum to " + toml_number(sum) +
+                                        "; they must sum to 1 (within 1e-6)");
+            if (std::abs(sum - 1) > 1e-12)
+                for (Member& m : d.members) m.share /= sum;
+        }
+    }
+
+    /** mu(c, y) > -1 everywhere, and with a long-run distribution its low end stays > -1 too. */
+    void growth_floor() {
+        double lowest_shift = 0;
+        std::vector<std::size_t> worst(s.dimensions.size(), 0);
+        for (std::size_t d = 0; d < s.dimensions.size(); ++d) {
+            const auto& ms = s.dimensions[d].members;
+            for (std::size_t m = 1; m < ms.size(); ++m)
+                if (ms[m].shift < ms[worst[d]].shift) worst[d] = m;
+            lowest_shift += ms[worst[d]].shift;
+        }
+        for (int y = s.base_year + 1; y <= s.horizon; ++y) {
+            const double rate = s.rate_in(y);
+            if (rate + lowest_shift > -1) continue;
+            std::string path = "growth.rate";
+            for (std::size_t i = 0; i < s.periods.size(); ++i)
+                if (s.periods[i].from <= y && y <= s.periods[i].to)
+                    path = "growth." + indexed_name("period", i) + ".rate";
+            std::vector<std::string> shifts;
+            for (std::size_t d = 0; d < s.dimensions.size(); ++d) {
+                const Member& m = s.dimensions[d].members[worst[d]];
+                if (m.shift != 0) shifts.push_back(s.dimensions[d].name + "." + m.name + ".shift = " + toml_number(m.shift));
+            }
+            bad(path, rate,
+                (shifts.empty() ? std::string("the growth rate") : "with " + list_text(shifts) + " the growth rate of cell " + cell_name(s, worst)) +
+                    " is " + toml_number(rate + lowest_shift) + " in " + std::to_string(y) + "; it must stay > -1");
+        }
+        if (!s.long_run) return;
+        const LongRun& lr = *s.long_run;
+        if (s.cell_count() > 2'000'000) return;  // far beyond any real scenario; the engine still asserts
+        for_each_cell(s, [&](const std::vector<std::size_t>& index) {
+            double shift = 0, scale = 1;
+            for (std::size_t d = 0; d < index.size(); ++d) {
+                shift += s.dimensions[d].members[index[d]].shift;
+                scale *= s.dimensions[d].members[index[d]].sd_scale;
+            }
+            const double floor = lr.mode + shift + scale * (lr.low - lr.mode);
+            if (floor <= -1)
+                bad("growth.long_run.low", lr.low,
+                    "for cell " + cell_name(s, index) + " (shift " + toml_number(shift) + ", sd_scale " +
+                        toml_number(scale) + ") mode + shift + sd_scale * (low - mode) = " + toml_number(floor) +
+                        "; it must stay > -1");
+        });
+    }
+
+    void correlation() {
+        double sum = s.corr_global;
+        if (s.corr_global < 0 || s.corr_global > 1) bad("correlation.global", s.corr_global, "weights must be in [0, 1]");
+        for (const auto& [dim, w] : s.corr_weight) {
+            if (w < 0 || w > 1) bad("correlation." + dim, w, "weights must be in [0, 1]");
+            sum += w;
+        }
+        if (sum > 1 + 1e-12) {
+            std::vector<std::string> parts{"global " + toml_number(s.corr_global)};
+            for (const auto& [dim, w] : s.corr_weight) parts.push_back(dim + " " + toml_number(w));
+            const std::string first = s.origins.count("correlation.global") ? "correlation.global"
+                                      : s.corr_weight.empty()              ? "correlation"
+                                                                           : "correlation." + s.corr_weight.begin()->first;
+            fail(where(first), "correlation weights sum to " + toml_number(sum) + " (" + list_text(parts) +
+                                   "); the sum must be at most 1");
+        }
+        for (auto& [dim, c] : s.corr_matrix) {
+            const std::string path = "correlation.matrix." + dim;
+            const std::size_t n = find_dimension(s, dim)->members.size();
+            bool square = c.size() == n;
+            for (const auto& row : c) square = square && row.size() == n;
+            if (!square) {
+                const std::string shape =
+                    std::to_string(c.size()) + "x" + (c.empty() ? "0" : std::to_string(c[0].size()));
+                fail(where(path), path + " is " + shape + " but dimension '" + dim + "' has " + std::to_string(n) +
+                                      " members; it must be " + std::to_string(n) + "x" + std::to_string(n));
+            }
+            auto item = [&](std::size_t i, std::size_t j) { return path + "[" + std::to_string(i) + "][" + std::to_string(j) + "]"; };
+            for (std::size_t i = 0; i < n; ++i)
+                for (std::size_t j = 0; j < n; ++j) {
+                    const double x = c[i][j];
+                    if (x < -1 || x > 1) bad(item(i, j), x, "entries must be in [-1, 1]");
+                    if (i == j && std::abs(x - 1) > 1e-12) bad(item(i, j), x, "diagonal entries must be 1");
+                    if (std::abs(x - c[j][i]) > 1e-12)
+                        bad(item(i, j), x,
+                            "the matrix must be symmetric, but " + item(j, i).substr(path.size()) + " = " + toml_number(c[j][i]));
+                }
+            const std::optional<double> lowest = smallest_eigenvalue(c);
+            if (!lowest) fail(where(path), path + ": the eigenvalue computation failed");
+            const double smallest = *lowest;
+            if (smallest < -kPsdTolerance && s.corr_repair) {
+                const CorrelationRepair fixed = nearest_correlation_matrix(c);
+                c = fixed.matrix;
+                s.corr_repaired[dim] = fixed.largest_change;
+                s.warnings.push_back(path + " is not positive semi-definite (smallest eigenvalue " +
+                                     toml_number(smallest) + "); correlation.repair replaced it by the nearest "
+                                     "valid correlation matrix, changing no entry by more than " +
+                                     toml_number(fixed.largest_change));
+            } else if (smallest < -kPsdTolerance) {
+                fail(where(path), path + " is not positive semi-definite (smallest eigenvalue " + toml_number(smallest) +
+                                      "); it is not a valid correlation matrix (set correlation.repair = true to use "
+                                      "the nearest valid one)");
+            }
+        }
+    }
+
+    void events() {
+        const int first = s.base_year + 1;
+        for (Event& e : s.events) {
+            const std::string path = "event." + e.name;
+            if (e.probability < 0 || e.probability > 1) bad(path + ".probability", e.probability, "must be in [0, 1]");
+            if (e.from > e.to)
+                bad(path, std::to_string(e.from) + ".." + std::to_string(e.to), "from must be <= to");
+            if (e.duration < 1) bad(path + ".duration", std::to_string(e.duration), "must be at least 1 (years)");
+            for (const auto& [dim, members] : e.where) {
+                const std::string wpath = path + ".where." + dim;
+                const Dimension* d = find_dimension(s, dim);
+                if (!d)
+                    fail(where(wpath), path + ".where: unknown dimension '" + dim + "'" + did_you_mean(dim, dimension_names(s)));
+                std::vector<std::string> names;
+                for (const Member& m : d->members) names.push_back(m.name);
+                for (std::size_t i = 0; i < members.size(); ++i) {
+                    const std::string ipath = indexed_name(wpath, i);
+                    if (std::find(names.begin(), names.end(), members[i]) == names.end())
+                        fail(where(ipath), wpath + ": unknown member '" + members[i] + "' of dimension '" + dim + "'" +
+                                               did_you_mean(members[i], names));
+                    if (std::find(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(i), members[i]) !=
+                        members.begin() + static_cast<std::ptrdiff_t>(i))
+                        fail(where(ipath), wpath + ": member '" + members[i] + "' is listed twice");
+                }
+            }
+            const std::vector<std::string> order = dimension_names(s);
+            auto rank = [&](const std::string& dim) { return std::find(order.begin(), order.end(), dim) - order.begin(); };
+            std::stable_sort(e.where.begin(), e.where.end(),
+                             [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+            if (e.to < first || e.from > s.horizon)
+                s.warnings.push_back(where(path).str() + ": event '" + e.name + "' never fires: its years " +
+                                     std::to_string(e.from) + ".." + std::to_string(e.to) + " lie outside " +
+                                     std::to_string(first) + ".." + std::to_string(s.horizon));
+        }
+    }
+
+    void targets() {
+        const bool few_cells = s.cell_count() <= 1000;
+        for (std::size_t i = 0; i < s.targets.size(); ++i) {
+            const Target& t = s.targets[i];
+            const std::string path = indexed_name("target", i);
+            const std::vector<std::string> names = series_names(s, few_cells);
+            bool known = std::find(names.begin(), names.end(), t.series) != names.end();
+            if (!known && !few_cells) known = is_cell_name(s, t.series);
+            if (!known)
+                fail(where(path + ".series"), path + ".series = " + toml_string(t.series) +
+                                                  ": no such series (\"total\", \"dimension=member\" or a cell)" +
+                                                  did_you_mean(t.series, names));
+            if (t.year < s.base_year || t.year > s.horizon)
+                bad(path + ".year", std::to_string(t.year),
+                    "must be within " + std::to_string(s.base_year) + ".." + std::to_string(s.horizon));
+        }
+    }
+
+    void output() {
+        if (s.quantiles.empty()) fail(where("output.quantiles"), "output.quantiles: give at least one quantile");
+        for (std::size_t i = 0; i < s.quantiles.size(); ++i) {
+            const std::string path = indexed_name("output.quantiles", i);
+            const double q = s.quantiles[i];
+            if (!(q > 0 && q < 1)) bad(path, q, "quantiles must be in (0, 1)");
+            if (i > 0 && !(q > s.quantiles[i - 1]))
+                bad(path, q, "follows " + toml_number(s.quantiles[i - 1]) + "; quantiles must be sorted ascending, without duplicates");
+        }
+        if (!(s.relative_accuracy >= 1e-6 && s.relative_accuracy <= 0.1))
+            bad("output.relative_accuracy", s.relative_accuracy, "must be in [1e-06, 0.1]");
+    }
+};
+
+
+}  // namespace
+
+void validate(Layer& layer, const std::string& top_file) { Validator(layer, top_file).run(); }
+
+}  // namespace marketsim::detail

@@ -1,0 +1,552 @@
+// The marketsim command as a user runs it: exit codes, messages, files written or not.
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using marketsim::test::cli;
+using marketsim::test::Outcome;
+
+namespace {
+
+std::string scenario(const std::string& name) { return marketsim::test::source_dir() + "/scenarios/" + name; }
+
+fs::path fresh_dir(const std::string& name) {
+    const fs::path d = fs::temp_directory_path() / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("help and version flags", "[cli]") {
+    const Outcome help = cli("--help");
+    CHECK(help.code == 0);
+    CHECK(help.out.find("run") != std::string::npos);
+    CHECK(help.out.find("validate") != std::string::npos);
+    const Outcome version = cli("--version");
+    CHECK(version.code == 0);
+    CHECK(version.out.find("marketsim 0.") == 0);
+}
+
+TEST_CASE("run writes bands.csv and summary.json and prints a summary", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_run");
+    const Outcome o = cli("run '" + scenario("baseline.toml") + "' --paths 3000 --threads 2", dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("CAGR 2022-2033") != std::string::npos);
+    CHECK(o.out.find("target total 2030 >= 53.8") != std::string::npos);
+    // default output folder: out/<scenario name>/ under the working folder
+    const fs::path bands = dir / "out" / "baseline" / "bands.csv";
+    REQUIRE(fs::exists(bands));
+    std::ifstream s(dir / "out" / "baseline" / "summary.json");
+    const nlohmann::json j = nlohmann::json::parse(s);
+    CHECK(j["paths"] == 3000);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("every shipped scenario runs", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_shipped");
+    for (const auto& entry : fs::directory_iterator(marketsim::test::source_dir() + "/scenarios")) {
+        if (entry.path().extension() != ".toml") continue;
+        const std::string stem = entry.path().stem().string();
+        const Outcome o = cli("run '" + entry.path().string() + "' --paths 2000 --quiet --out '" +
+                              (dir / stem).string() + "'");
+        INFO(stem << ": " << o.err);
+        CHECK(o.code == 0);
+        CHECK(o.out.empty());
+        CHECK(fs::exists(dir / stem / "bands.csv"));
+        CHECK(fs::exists(dir / stem / "summary.json"));
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the ci flag adds interval columns", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_ci");
+    const Outcome o = cli("run '" + scenario("baseline.toml") + "' --paths 1000 --ci -q --out '" + dir.string() + "'");
+    REQUIRE(o.code == 0);
+    std::ifstream f(dir / "bands.csv");
+    std::string header;
+    std::getline(f, header);
+    CHECK(header.find("mean,mean_lo,mean_hi,sd,sd_lo,sd_hi,p05,p05_lo,p05_hi") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a bad scenario exits 2 - names the place - and writes nothing", "[cli]") {
+    const fs::path dir = fresh_dir("marketsim_cli_bad");
+    {
+        std::ofstream f(dir / "bad.toml");
+        f << "extends = \"" << scenario("baseline.toml") << "\"\n[growth]\nanual_sd = 0.02\n";
+    }
+    const Outcome o = cli("run bad.toml --paths 1000 --out results", dir);
+    CHECK(o.code == 2);
+    CHECK(o.err.find("bad.toml:3:1") != std::string::npos);
+    CHECK(o.err.find("anual_sd") != std::string::npos);
+    CHECK(o.err.find("did you mean 'annual_sd'") != std::string::npos);
+    CHECK(!fs::exists(dir / "results"));
+
+    const Outcome set = cli("run '" + scenario("baseline.toml") + "' --set growth.rate=abc --out results", dir);
+    CHECK(set.code == 2);
+    CHECK(set.err.find("growth.rate") != std::string::npos);
+    CHECK(!fs::exists(dir / "results"));
+
+    const Outcome unknown_path = cli("run '" + scenario("baseline.toml") + "' --set region.europa.shift=0.01", dir);
+    CHECK(unknown_path.code == 2);
+    CHECK(unknown_path.err.find("europe") != std::string::npos);
+
+    const Outcome flag = cli("run '" + scenario("baseline.toml") + "' --pahts 10", dir);
+    CHECK(flag.code == 2);
+    CHECK(!flag.err.empty());
+
+    const Outcome missing = cli("run no_such_file.toml", dir);
+    CHECK(missing.code == 2);
+    CHECK(missing.err.find("no_such_file.toml") != std::string::npos);
+
+    const Outcome no_paths = cli("run '" + scenario("baseline.toml") + "' --paths 0", dir);
+    CHECK(no_paths.code == 2);
+    CHECK(!fs::exists(dir / "out"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("validate prints the resolved scenario - the cells and the central-path CAGR", "[cli]") {
+    const Outcome o = cli("validate '" + scenario("asia_pacific_acceleration.toml") + "'");
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("40 cells") != std::string::npos);
+    CHECK(o.out.find("central-path CAGR") != std::string::npos);
+    CHECK(o.out.find("0.027") != std::string::npos);
+}
+
+TEST_CASE("compare writes each scenario's bands and the paired deltas", "[cli][compare]") {
+    const fs::path dir = fresh_dir("marketsim_cli_compare");
+    const Outcome o = cli("compare '" + scenario("baseline.toml") + "' '" + scenario("recession_2027.toml") +
+                              "' --paths 2000 --threads 2",
+                          dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("recession_2027") != std::string::npos);
+    const fs::path out = dir / "out" / "compare-baseline-recession_2027";
+    CHECK(fs::exists(out / "delta.csv"));
+    CHECK(fs::exists(out / "summary.json"));
+    CHECK(fs::exists(out / "baseline" / "bands.csv"));
+    CHECK(fs::exists(out / "recession_2027" / "bands.csv"));
+
+    const Outcome one = cli("compare '" + scenario("baseline.toml") + "'", dir);
+    CHECK(one.code == 2);
+    const Outcome bad = cli("compare '" + scenario("baseline.toml") + "' '" + scenario("baseline.toml") +
+                                "' --set scenario.horizon=2030 --out x",
+                            dir);
+    CHECK(bad.code == 2);  // the same name twice
+    CHECK(!fs::exists(dir / "x"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the SIMD target can be pinned and does not change a byte of the bands", "[cli][simd]") {
+    const fs::path dir = fresh_dir("marketsim_cli_simd");
+    std::string sc = "'";
+    sc += scenario("recession_2027.toml") + "' --paths 5000 --threads 2";
+    REQUIRE(cli("run " + sc + " --out best --simd best", dir).code == 0);
+    const Outcome scalar = cli("run " + sc + " --out scalar --simd scalar", dir);
+    INFO(scalar.err);
+    REQUIRE(scalar.code == 0);
+    const auto read = [&](const std::string& name) {
+        std::ifstream f(dir / name);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    };
+    const std::string bands = read("best/bands.csv");
+    REQUIRE(!bands.empty());
+    CHECK(read("scalar/bands.csv") == bands);
+    CHECK(nlohmann::json::parse(read("scalar/summary.json"))["simd"] == "scalar");
+    CHECK(nlohmann::json::parse(read("best/summary.json"))["simd"] != "scalar");
+
+    const Outcome bad = cli("run " + sc + " --out bad --simd avx9000", dir);
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("avx9000") != std::string::npos);
+    CHECK(bad.err.find("scalar") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "bad"));
+
+    // MARKETSIM_SIMD pins it too (the command inherits this process's environment)
+    ::setenv("MARKETSIM_SIMD", "scalar", 1);
+    const Outcome by_env = cli("run " + sc + " --out by_env", dir);
+    ::setenv("MARKETSIM_SIMD", "avx9000", 1);
+    const Outcome bad_env = cli("run " + sc + " --out bad_env", dir);
+    ::unsetenv("MARKETSIM_SIMD");
+    REQUIRE(by_env.code == 0);
+    CHECK(nlohmann::json::parse(read("by_env/summary.json"))["simd"] == "scalar");
+    CHECK(read("by_env/bands.csv") == bands);
+    CHECK(bad_env.code == 2);
+    CHECK(bad_env.err.find("avx9000") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a long run shows one updating progress line on a terminal - never in a pipe or with --quiet", "[cli][progress][slow]") {
+    if (std::system("command -v script > /dev/null 2>&1") != 0 || std::system("script -qec true /dev/null > /dev/null 2>&1") != 0) {
+        WARN("skipped: no pseudo-terminal here (util-linux's `script` is missing or /dev/pts is not mounted)");
+        return;
+    }
+    const fs::path dir = fresh_dir("marketsim_cli_progress");
+    std::string sc = "'";
+    sc += scenario("baseline.toml") + "' --paths 1500000 --threads 2";
+    // `script` runs the command on a pseudo-terminal and copies what it prints, stderr included
+    const auto on_terminal = [&](const std::string& args) {
+        const auto start = std::chrono::steady_clock::now();
+        const Outcome o = marketsim::test::shell("cd '" + dir.string() + "' && script -qec \"'" MARKETSIM_CLI "' " + args +
+                                                 "\" /dev/null");
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return std::make_pair(o, seconds);
+    };
+    const auto [shown, seconds] = on_terminal("run " + sc + " --out a");
+    INFO(shown.out);
+    REQUIRE(shown.code == 0);
+    CHECK(shown.out.find("% ") != std::string::npos);
+    CHECK(shown.out.find("paths/s") != std::string::npos);
+    CHECK(shown.out.find("ETA") != std::string::npos);
+    // at most ten updates a second (and one at the first block)
+    double updates = 0;
+    for (std::size_t at = shown.out.find("paths/s"); at != std::string::npos; at = shown.out.find("paths/s", at + 1)) ++updates;
+    CHECK(updates <= 10 * seconds + 2);
+    CHECK(shown.out.find("\033[K") != std::string::npos);  // the line is cleared before the summary
+
+    const auto [quiet, quiet_seconds] = on_terminal("run " + sc + " --out b --quiet");
+    REQUIRE(quiet.code == 0);
+    CHECK(quiet.out.find("paths/s") == std::string::npos);
+
+    const Outcome piped = cli("run " + sc + " --out c", dir);  // stderr to a file
+    REQUIRE(piped.code == 0);
+    CHECK(piped.err.empty());
+    (void)quiet_seconds;
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the format option chooses the outputs - bands.xlsx holds the bands as numbers and a native chart per series",
+          "[cli][xlsx]") {
+    const fs::path dir = fresh_dir("marketsim_cli_xlsx");
+    std::string sc = "'";
+    sc += scenario("baseline.toml") + "' --paths 3000";
+    const Outcome o = cli("run " + sc + " --format csv,json,xlsx --out all", dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    REQUIRE(fs::exists(dir / "all" / "bands.xlsx"));
+    // read the workbook's XML: sheet names, charts, and the total's 2033 mean against bands.csv
+    std::string mean_csv;
+    {
+        std::ifstream csv(dir / "all" / "bands.csv");
+        for (std::string line; std::getline(csv, line);)
+            if (line.rfind("total,2033,", 0) == 0) mean_csv = line.substr(11, line.find(',', 11) - 11);
+    }
+    REQUIRE(!mean_csv.empty());
+    {
+        std::ofstream py(dir / "read_xlsx.py");
+        py << R"(import re, zipfile, xml.etree.ElementTree as ET
+z = zipfile.ZipFile('all/bands.xlsx')
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+book = ET.fromstring(z.read('xl/workbook.xml'))
+print('sheets', ','.join(s.get('name') for s in book.find('m:sheets', ns)))
+print('charts', sum(1 for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n)))
+sheet = ET.fromstring(z.read('xl/worksheets/sheet1.xml'))
+for c in sheet.iter('{%s}c' % ns['m']):
+    if c.get('r') == 'C13':
+        print('C13', c.find('m:v', ns).text, c.get('t', 'n'))
+chart = z.read('xl/charts/chart1.xml').decode()
+print('lineChart', 'c:lineChart' in chart, 'total!$C$2:$C$13' in chart)
+)";
+    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read_xlsx.py 2>&1");
+    INFO(x.out << x.err);
+    CHECK(x.out.find("sheets total,region,type,application,run") != std::string::npos);
+    CHECK(x.out.find("charts 12") != std::string::npos);  // the total, 5 regions, 4 types, 2 applications
+    CHECK(x.out.find("lineChart True True") != std::string::npos);
+    const std::size_t at = x.out.find("C13 ");
+    REQUIRE(at != std::string::npos);
+    std::istringstream cell(x.out.substr(at + 4));
+    double value = 0;
+    std::string type;
+    cell >> value >> type;
+    CHECK(type == "n");  // a number, not text
+    CHECK(value == Approx(std::stod(mean_csv)).epsilon(1e-14));
+
+    const Outcome json_only = cli("run " + sc + " --format json --out j", dir);
+    REQUIRE(json_only.code == 0);
+    CHECK(fs::exists(dir / "j" / "summary.json"));
+    CHECK_FALSE(fs::exists(dir / "j" / "bands.csv"));
+    const Outcome typo = cli("run " + sc + " --format csv,xls --out t", dir);
+    CHECK(typo.code == 2);
+    CHECK(typo.err.find("did you mean 'xlsx'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "t"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("report.html is one self-contained file with inline SVG charts that renders in headless Chromium",
+          "[cli][report]") {
+    const fs::path dir = fresh_dir("marketsim_cli_report");
+    std::string sc = "'";
+    sc += scenario("recession_2027.toml") + "' --paths 5000";
+    const Outcome o = cli("run " + sc + " --report --out r", dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(fs::exists(dir / "r" / "bands.xlsx"));  // --report adds the workbook too
+    std::string html;
+    {
+        std::ifstream f(dir / "r" / "report.html");
+        std::stringstream ss;
+        ss << f.rdbuf();
+        html = ss.str();
+    }
+    REQUIRE(!html.empty());
+    std::size_t svgs = 0;
+    for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
+    CHECK(svgs >= 4);  // the total, the members of each dimension, the CAGR distribution
+    CHECK(html.find("recession_2027") != std::string::npos);
+    CHECK(html.find("P5-P95") != std::string::npos);
+    // nothing from outside: no scripts, links, images, imports or fonts fetched
+    for (const char* outside : {"src=", "href=", "url(", "@import", "<script", "<link"}) {
+        INFO("found " << outside);
+        CHECK(html.find(outside) == std::string::npos);
+    }
+
+    if (std::system("command -v chromium > /dev/null 2>&1") != 0) {
+        WARN("skipped rendering: Debian's chromium is not installed (apt-get install chromium)");
+        fs::remove_all(dir);
+        return;
+    }
+    const std::string cmd = "cd '" + dir.string() +
+                            "' && chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                            "--disable-background-networking --disable-component-update --disable-sync "
+                            "--user-data-dir=chromium-profile --enable-logging=stderr --v=0 --window-size=1100,1600 "
+                            "--screenshot=shot.png file://" + (dir / "r" / "report.html").string() + " 2> chromium.log";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    REQUIRE(fs::exists(dir / "shot.png"));
+    std::string log;
+    {
+        std::ifstream f(dir / "chromium.log");
+        std::stringstream ss;
+        ss << f.rdbuf();
+        log = ss.str();
+    }
+    INFO(log);
+    CHECK(log.find("CONSOLE") == std::string::npos);  // no console message at all, errors included
+    // not blank: the PNG's pixel rows (inflated) vary
+    {
+        std::ofstream py(dir / "blank.py");
+        py << R"(import struct, zlib
+data = open('shot.png', 'rb').read()
+pos, idat = 8, b''
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+    if kind == b'IDAT':
+        idat += data[pos + 8:pos + 8 + n]
+    pos += 12 + n
+raw = zlib.decompress(idat)
+print('nonzero', sum(1 for b in raw if b) / len(raw), 'distinct', len(set(raw)))
+)";
+    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 blank.py 2>&1");
+    INFO(x.out);
+    std::istringstream in(x.out);
+    std::string word;
+    double nonzero = 0, distinct = 0;
+    in >> word >> nonzero >> word >> distinct;
+    CHECK(nonzero > 0.005);  // a blank page inflates to about 0.0002: one filter byte a row
+    CHECK(distinct > 50);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("compare and sensitivity write their reports with report", "[cli][report]") {
+    const fs::path dir = fresh_dir("marketsim_cli_reports");
+    std::string a = "'", b = "'";
+    a += scenario("baseline.toml") + "'";
+    b += scenario("recession_2027.toml") + "'";
+    const auto read = [&](const fs::path& p) {
+        std::ifstream f(p);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    };
+    const auto svgs = [](const std::string& html) {
+        std::size_t n = 0;
+        for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++n;
+        return n;
+    };
+    const Outcome c = cli("compare " + a + " " + b + " --paths 3000 --report --out c -q", dir);
+    INFO(c.err);
+    REQUIRE(c.code == 0);
+    const std::string compare_html = read(dir / "c" / "report.html");
+    CHECK(svgs(compare_html) >= 2);  // the overlaid fans, the delta fan
+    CHECK(compare_html.find("recession_2027 - baseline") != std::string::npos);
+    CHECK(fs::exists(dir / "c" / "baseline" / "bands.xlsx"));
+    CHECK(fs::exists(dir / "c" / "recession_2027" / "bands.xlsx"));
+    const Outcome s = cli("sensitivity " + a + " --paths 300 --report --out s -q", dir);
+    INFO(s.err);
+    REQUIRE(s.code == 0);
+    const std::string sensitivity_html = read(dir / "s" / "report.html");
+    CHECK(svgs(sensitivity_html) >= 2);  // the tornado, the indices by year
+    CHECK(sensitivity_html.find("Tornado") != std::string::npos);
+    for (const std::string* html : {&compare_html, &sensitivity_html})
+        for (const char* outside : {"src=", "href=", "url(", "@import", "<script", "<link"}) {
+            INFO("found " << outside);
+            CHECK(html->find(outside) == std::string::npos);
+        }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("compare and sensitivity take format - delta.xlsx and sensitivity.xlsx hold numbers and native charts",
+          "[cli][xlsx]") {
+    const fs::path dir = fresh_dir("marketsim_cli_formats");
+    std::string a = "'", b = "'";
+    a += scenario("baseline.toml") + "'";
+    b += scenario("recession_2027.toml") + "'";
+    const Outcome c = cli("compare " + a + " " + b + " --paths 3000 --format csv,xlsx --out c -q", dir);
+    INFO(c.err);
+    REQUIRE(c.code == 0);
+    CHECK(fs::exists(dir / "c" / "delta.csv"));
+    CHECK(fs::exists(dir / "c" / "delta.xlsx"));
+    CHECK(fs::exists(dir / "c" / "baseline" / "bands.csv"));
+    CHECK(fs::exists(dir / "c" / "recession_2027" / "bands.xlsx"));
+    CHECK_FALSE(fs::exists(dir / "c" / "summary.json"));  // json not chosen
+    CHECK_FALSE(fs::exists(dir / "c" / "baseline" / "summary.json"));
+    CHECK_FALSE(fs::exists(dir / "c" / "report.html"));
+
+    const Outcome s = cli("sensitivity " + a + " --paths 300 --format xlsx --out s -q", dir);
+    INFO(s.err);
+    REQUIRE(s.code == 0);
+    CHECK(fs::exists(dir / "s" / "sensitivity.xlsx"));
+    CHECK_FALSE(fs::exists(dir / "s" / "sensitivity.csv"));
+    const Outcome s2 = cli("sensitivity " + a + " --paths 300 --out s2 -q", dir);  // the default: csv and json
+    REQUIRE(s2.code == 0);
+    CHECK(fs::exists(dir / "s2" / "sensitivity.csv"));
+    CHECK(fs::exists(dir / "s2" / "summary.json"));
+    CHECK_FALSE(fs::exists(dir / "s2" / "sensitivity.xlsx"));
+
+    // the workbooks' XML against the CSVs: the total's 2033 delta mean, the top input's total index
+    std::string delta_mean, top_input, top_total;
+    {
+        std::ifstream csv(dir / "c" / "delta.csv");
+        for (std::string line; std::getline(csv, line);)
+            if (line.rfind("recession_2027,total,2033,", 0) == 0) delta_mean = line.substr(26, line.find(',', 26) - 26);
+        std::ifstream sens(dir / "s2" / "sensitivity.csv");
+        std::string line;
+        std::getline(sens, line);
+        std::getline(sens, line);  // the top input: name,partition,first,lo,hi,total,...
+        std::stringstream row(line);
+        std::string field;
+        for (int k = 0; std::getline(row, field, ','); ++k) {
+            if (k == 0) top_input = field;
+            if (k == 5) top_total = field;
+        }
+    }
+    REQUIRE(!delta_mean.empty());
+    REQUIRE(!top_total.empty());
+    {
+        std::ofstream py(dir / "read.py");
+        py << R"(import re, sys, zipfile, xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+def cell(z, sheet, ref):
+    for c in ET.fromstring(z.read(sheet)).iter('{%s}c' % ns['m']):
+        if c.get('r') == ref:
+            return c.find('m:v', ns).text + ' ' + c.get('t', 'n')
+def strings(z):
+    return [t.text for t in ET.fromstring(z.read('xl/sharedStrings.xml')).iter('{%s}t' % ns['m'])]
+for name in ['c/delta.xlsx', 's/sensitivity.xlsx']:
+    z = zipfile.ZipFile(name)
+    book = ET.fromstring(z.read('xl/workbook.xml'))
+    charts = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n)]
+    print(name, 'sheets', ','.join(s.get('name') for s in book.find('m:sheets', ns)))
+    print(name, 'charts', len(charts), 'line', sum('c:lineChart' in c for c in charts), 'bar', sum('c:barChart' in c for c in charts))
+z = zipfile.ZipFile('c/delta.xlsx')
+print('delta C13', cell(z, 'xl/worksheets/sheet1.xml', 'C13'))
+z = zipfile.ZipFile('s/sensitivity.xlsx')
+a2 = cell(z, 'xl/worksheets/sheet1.xml', 'A2').split()
+print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
+)";
+    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read.py 2>&1");
+    INFO(x.out << x.err);
+    CHECK(x.out.find("c/delta.xlsx sheets 1 recession_2027,run") != std::string::npos);
+    CHECK(x.out.find("c/delta.xlsx charts 12 line 12 bar 0") != std::string::npos);
+    CHECK(x.out.find("s/sensitivity.xlsx sheets indices,by_year,run") != std::string::npos);
+    CHECK(x.out.find("s/sensitivity.xlsx charts 3 line 1 bar 2") != std::string::npos);  // tornado, indices, by year
+    const auto number_after = [&](const std::string& key) {
+        const std::size_t at = x.out.find(key);
+        REQUIRE(at != std::string::npos);
+        std::istringstream in(x.out.substr(at + key.size()));
+        double v = 0;
+        std::string type;
+        in >> v >> type;
+        CHECK(type == "n");
+        return v;
+    };
+    CHECK(number_after("delta C13 ") == Approx(std::stod(delta_mean)).epsilon(1e-14));
+    CHECK(number_after("top " + top_input + " ") == Approx(std::stod(top_total)).epsilon(1e-14));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a full disk or an unwritable folder gives a clear error and leaves earlier results intact",
+          "[cli][safe_writes]") {
+    const fs::path dir = fresh_dir("marketsim_cli_full_disk");
+    const fs::path mnt = dir / "small";
+    fs::create_directories(mnt);
+    // a 256 KiB file system: one baseline run's outputs fit (about 200 KiB), a second set beside them does not
+    if (std::system(("mount -t tmpfs -o size=256k tmpfs '" + mnt.string() + "' 2>/dev/null").c_str()) != 0) {
+        WARN("skipped: mounting a small tmpfs needs root (or CAP_SYS_ADMIN)");
+        fs::remove_all(dir);
+        return;
+    }
+    struct Unmount {
+        fs::path at;
+        ~Unmount() {
+            if (std::system(("umount '" + at.string() + "' 2>/dev/null").c_str()) == 0)
+                fs::remove_all(at.parent_path());
+        }
+    } unmount{mnt};
+    std::string sc = "'";
+    sc += scenario("baseline.toml") + "' --paths 2000";
+    const Outcome first = cli("run " + sc + " --out small/r -q", dir);
+    INFO(first.err);
+    REQUIRE(first.code == 0);
+    const auto read = [](const fs::path& p) {
+        std::ifstream f(p, std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    };
+    const std::string bands = read(mnt / "r" / "bands.csv"), summary = read(mnt / "r" / "summary.json");
+    const Outcome second = cli("run " + sc + " --ci --seed 9 --out small/r -q", dir);
+    INFO(second.err);
+    CHECK(second.code == 2);
+    CHECK(second.err.find("cannot write") != std::string::npos);
+    CHECK(second.err.find("disk full or folder not writable?") != std::string::npos);
+    CHECK(read(mnt / "r" / "bands.csv") == bands);  // the earlier results, untouched
+    CHECK(read(mnt / "r" / "summary.json") == summary);
+    std::size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(mnt / "r")) {
+        INFO(entry.path().string());
+        CHECK(entry.path().filename().string()[0] != '.');  // no temporary file left
+        ++files;
+    }
+    CHECK(files == 2);
+
+    // a read-only folder: refused before anything is written
+    REQUIRE(std::system(("mount -o remount,ro '" + mnt.string() + "'").c_str()) == 0);
+    const Outcome ro = cli("run " + sc + " --out small/new -q", dir);
+    INFO(ro.err);
+    CHECK(ro.code == 2);
+    CHECK(ro.err.find("--out small/new: cannot create the folder") != std::string::npos);
+    CHECK(read(mnt / "r" / "bands.csv") == bands);
+}

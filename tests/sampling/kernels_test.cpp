@@ -1,0 +1,371 @@
+// The vectorized sampler against its scalar definitions: Philox against Random123, the
+// single-precision normal against AS 241 in double, e^x against libm, the quantile summary's
+// vectorized insert against QuantileSketch::add, ChunkSampler against simulate_path path by path,
+// and every SIMD target against every other, byte for byte.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "sampling/kernels.hpp"
+#include "stats/sketch_kernels.hpp"
+#include "stats/accumulator.hpp"
+#include "engine/engine.hpp"
+#include "marketsim/error.hpp"
+#include "stats/quantile_sketch.hpp"
+#include "stats/quantiles.hpp"
+#include "sampling/random.hpp"
+#include "sampling/sampler.hpp"
+#include "sampling/path.hpp"
+#include "marketsim/simd.hpp"
+#include "test_support.hpp"
+
+using namespace marketsim;
+using std::uint32_t;
+
+namespace {
+
+/** A scenario that exercises every branch of the sampler: a member matrix, a dimension without
+ *  weight, events with filters, long durations, overlapping firings, and cell series. */
+const char* kRichScenario = R"(
+[scenario]
+base_year = 2020
+base_value = 100.0
+horizon = 2031
+seed = 77
+[growth]
+rate = 0.04
+long_run_sd = 0.02
+annual_sd = 0.05
+period = [ { from = 2021, to = 2022, rate = 0.08 } ]
+[[dimension]]
+name = "region"
+members = [ { name = "a", share = 0.5, shift = 0.01 }, { name = "b", share = 0.3, sd_scale = 1.5 },
+            { name = "c", share = 0.2, shift = -0.02 } ]
+[[dimension]]
+name = "kind"
+members = [ { name = "x", share = 0.6 }, { name = "y", share = 0.4, sd_scale = 0.7 } ]
+[correlation]
+global = 0.3
+region = 0.4
+matrix.region = [[1.0, 0.5, 0.2], [0.5, 1.0, 0.3], [0.2, 0.3, 1.0]]
+[[event]]
+name = "shock"
+probability = 0.3
+from = 2022
+to = 2030
+impact = -0.1
+duration = 3
+where = { region = ["a", "c"] }
+[[event]]
+name = "boom"
+probability = 0.15
+at = 2025
+impact = 0.2
+duration = 20
+where = { kind = ["y"] }
+[output]
+cells = true
+)";
+
+const char* kThreePointScenario = R"(
+[scenario]
+base_year = 2022
+base_value = 35.2
+horizon = 2033
+[growth]
+long_run = { dist = "pert", low = 0.01, mode = 0.05, high = 0.12 }
+annual_sd = 0.02
+[[dimension]]
+name = "region"
+members = [ { name = "a", share = 0.7 }, { name = "b", share = 0.3, shift = 0.01, sd_scale = 1.2 } ]
+[correlation]
+global = 0.5
+)";
+
+/** Runs f once on every SIMD target this CPU supports and restores the best one. */
+template <class F>
+void on_every_target(F&& f) {
+    for (const std::string& t : simd::available()) {
+        simd::pin(t);
+        INFO("SIMD target " << t);
+        f(t);
+    }
+    simd::pin("best");
+}
+
+std::vector<double> chunk_values(const Model& m, std::uint64_t first, std::uint32_t lanes, std::uint32_t capacity) {
+    ChunkSampler sampler(m, capacity);
+    const std::uint32_t ns = m.series_count();
+    const std::size_t stride = static_cast<std::size_t>(m.years + 1) * ns;
+    std::vector<double> out(stride * lanes, std::numeric_limits<double>::quiet_NaN());
+    for (std::uint32_t done = 0; done < lanes; done += sampler.capacity()) {
+        const std::uint32_t n = std::min(sampler.capacity(), lanes - done);
+        sampler.simulate(first + done, n, [&](int t, const double* series, std::uint32_t k) {
+            REQUIRE(k == n);
+            for (std::uint32_t i = 0; i < k; ++i)
+                for (std::uint32_t s = 0; s < ns; ++s)
+                    out[(done + i) * stride + static_cast<std::size_t>(t) * ns + s] = series[s * sampler.capacity() + i];
+        });
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("vectorized Philox equals Random123 on every target - across the path high word", "[kernels][kat]") {
+    on_every_target([](const std::string&) {
+        for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{0xffffffffu} - 20, std::uint64_t{0x123456789abull}}) {
+            constexpr std::uint32_t n = 45;
+            std::vector<std::uint32_t> words(4 * 64);
+            kernels::philox_words(0xfeedfacecafebeefull, first, n, purpose::annual(2031), 5, words.data(), 64);
+            for (std::uint32_t i = 0; i < n; ++i) {
+                const auto expected = philox(0xfeedfacecafebeefull, first + i, purpose::annual(2031), 5);
+                for (int w = 0; w < 4; ++w) {
+                    INFO("path " << first + i << " word " << w);
+                    REQUIRE(words[w * 64 + i] == expected[w]);
+                }
+            }
+        }
+    });
+}
+
+namespace {
+/** Box-Muller in double on the same words: the exact values normal_pair rounds. */
+std::pair<double, double> box_muller(std::uint32_t w1, std::uint32_t w2) {
+    const double u1 = (w1 + 0.5) * 0x1p-32, v1 = (static_cast<double>(~w1) + 0.5) * 0x1p-32;
+    const double log_u1 = w1 >= 0x80000000u ? std::log1p(-v1) : std::log(u1);
+    const double rho = std::sqrt(-2 * log_u1), theta = 2 * M_PI * ((w2 + 0.5) * 0x1p-32);
+    return {rho * std::cos(theta), rho * std::sin(theta)};
+}
+}  // namespace
+
+TEST_CASE("the single-precision normal pair is within kNormalMaxError of Box-Muller in double", "[kernels][accuracy]") {
+    double worst = 0.0;
+    std::uint32_t worst1 = 0, worst2 = 0;
+    std::vector<std::uint32_t> words;
+    const auto add = [&](std::uint32_t w1, std::uint32_t w2) { words.insert(words.end(), {w1, w2}); };
+    std::uint64_t state = 0x9e3779b97f4a7c15ull;
+    const auto next = [&] {  // splitmix64
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return static_cast<std::uint32_t>(z ^ (z >> 31));
+    };
+    // both ends of the radius word (the tails and rho near 0) with random angles; every octant
+    // boundary of the angle word; and 2^23 random pairs
+    for (std::uint32_t k = 0; k < (1u << 18); ++k) {
+        add(k, next());
+        add(~k, next());
+        add(0x80000000u + k, next());
+        add(0x7fffffffu - k, next());
+    }
+    for (std::uint32_t o = 0; o < 8; ++o)
+        for (std::uint32_t d = 0; d < 64; ++d) {
+            add(next(), (o << 29) + d);
+            add(next(), (o << 29) - 1 - d);
+        }
+    for (int i = 0; i < (1 << 23); ++i) add(next(), next());
+    std::vector<float> z(words.size());
+    kernels::normals_from_words(words.data(), z.data(), words.size());
+    for (std::size_t i = 0; i < words.size(); i += 2) {
+        const auto [c, s] = box_muller(words[i], words[i + 1]);
+        const double err = std::max(std::fabs(z[i] - c) / std::max(1.0, std::fabs(c)),
+                                    std::fabs(z[i + 1] - s) / std::max(1.0, std::fabs(s)));
+        if (err > worst) worst = err, worst1 = words[i], worst2 = words[i + 1];
+    }
+    INFO("largest error " << worst << " at words " << worst1 << ", " << worst2 << "; bound " << kNormalMaxError);
+    CHECK(worst <= kNormalMaxError);
+    // the extreme radius word reaches sqrt(-2 ln 2^-33) = 6.76
+    CHECK(std::hypot(normal_pair(0, 12345).first, normal_pair(0, 12345).second) > 6.76);
+}
+
+TEST_CASE("turning the angle word by a quarter turns the normal pair exactly", "[kernels]") {
+    for (std::uint32_t i = 0; i < 100000; ++i) {
+        const std::uint32_t w1 = i * 2654435761u, w2 = (i * 40503u) % (3u << 30);
+        const auto [c, s] = normal_pair(w1, w2);
+        const auto [c90, s90] = normal_pair(w1, w2 + (1u << 30));
+        REQUIRE(c90 == -s);
+        REQUIRE(s90 == c);
+    }
+}
+
+TEST_CASE("fast_exp is within 1e-15 of libm and handles the ends of the range", "[kernels][accuracy]") {
+    double worst = 0.0, worst_x = 0.0;
+    for (int i = -1000000; i <= 1000000; ++i) {
+        const double x = i * 7.0e-4 + i * 1e-9;  // -700 .. 700, off the grid of k ln 2
+        const double err = std::fabs(fast_exp(x) / std::exp(x) - 1);
+        if (err > worst) worst = err, worst_x = x;
+    }
+    for (double x = -1.0; x <= 1.0; x += 1.0 / 4096) {
+        const double err = std::fabs(fast_exp(x) / std::exp(x) - 1);
+        if (err > worst) worst = err, worst_x = x;
+    }
+    INFO("largest relative error " << worst << " at x = " << worst_x << ", bound 1e-15");
+    CHECK(worst <= 1e-15);
+    CHECK(fast_exp(0.0) == 1.0);
+    CHECK(fast_exp(709.78) > 1.7e308);
+    CHECK(std::isinf(fast_exp(710.0)));
+    CHECK(fast_exp(-708.0) == 0.0);
+    CHECK(std::isnan(fast_exp(std::numeric_limits<double>::quiet_NaN())));
+}
+
+TEST_CASE("an event fires exactly when its 52-bit uniform is below the probability", "[kernels][kat]") {
+    for (const double p : {0.0, 1e-300, 0x1p-53, 0x1p-52, 1e-9, 0.04, 0.1, 0.5, 1.0 - 0x1p-53, 1.0}) {
+        const std::uint64_t t = uniform_threshold(p);
+        for (const std::uint64_t m : {t, t - 1, t + 1, std::uint64_t{0}, (std::uint64_t{1} << 52) - 1}) {
+            if (m >= (std::uint64_t{1} << 52)) continue;
+            const double u = (static_cast<double>(m) + 0.5) * 0x1p-52;
+            INFO("p = " << p << " threshold " << t << " m = " << m);
+            CHECK((m < t) == (u < p));
+        }
+    }
+}
+
+TEST_CASE("the vectorized summary insert equals QuantileSketch::add on every target", "[kernels][quantile_sketch]") {
+    std::vector<double> x;
+    for (int e = -60; e <= 60; ++e) {
+        const double p = std::ldexp(1.0, e);
+        x.insert(x.end(), {p, std::nextafter(p, 0.0), std::nextafter(p, 2 * p), 1.5 * p, 1.9999999 * p});
+    }
+    for (int i = 0; i < 500; ++i) x.push_back(35.2 * std::exp(0.3 * normal(3, i, 0, 0)));
+    x.push_back(std::numeric_limits<double>::min());
+    x.push_back(std::numeric_limits<double>::max());
+    for (const double accuracy : {1e-4, 1e-2, 1e-12}) {
+        QuantileSketch ref(accuracy);
+        on_every_target([&](const std::string&) {
+            std::vector<std::int64_t> index(x.size());
+            std::vector<double> partial(32, 0.0);
+            double lo = 0, hi = 0;
+            REQUIRE(kernels::chunk_stats(x.data(), static_cast<std::uint32_t>(x.size()), 1.0, ref.multiplier(),
+                                         partial.data(), index.data(), &lo, &hi));
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                INFO("x = " << x[i] << " accuracy " << accuracy);
+                REQUIRE(index[i] == ref.index_of(x[i]));
+            }
+            CHECK(lo == *std::min_element(x.begin(), x.end()));
+            CHECK(hi == *std::max_element(x.begin(), x.end()));
+        });
+    }
+    // values outside the fast path: zero, negative, subnormal, infinite, NaN
+    for (const double bad : {0.0, -1.0, 1e-310, std::numeric_limits<double>::infinity(),
+                             std::numeric_limits<double>::quiet_NaN()}) {
+        std::vector<double> y(37, 2.0);
+        y[21] = bad;
+        std::int64_t index[37];
+        double partial[32] = {}, lo = 0, hi = 0;
+        CHECK_FALSE(kernels::chunk_stats(y.data(), 37, 0.0, 100.0, partial, index, &lo, &hi));
+        CHECK(std::all_of(partial, partial + 32, [](double v) { return v == 0.0; }));
+    }
+}
+
+TEST_CASE("every bucket of the summary is within the relative accuracy of its values", "[kernels][quantile_sketch]") {
+    for (const double a : {1e-4, 1e-3, 0.05}) {
+        double worst = 0.0;
+        for (int i = 0; i < 200000; ++i) {
+            const double x = std::exp(-30 + 60 * (i + 0.5) / 200000) * (1 + 1e-7 * (i % 13));
+            // the middle rank's estimate is x's bucket's representative (min and max are x / 2, 2 x)
+            QuantileSketch s(a);
+            s.add(x * 0.5);
+            s.add(x);
+            s.add(x * 2);
+            worst = std::max(worst, std::fabs(s.value_at_rank(1) - x) / x);
+        }
+        INFO("relative accuracy " << a << ": largest error " << worst);
+        CHECK(worst <= a * (1 + 1e-12));
+    }
+}
+
+TEST_CASE("ChunkSampler equals simulate_path path by path at every chunk capacity", "[kernels][sampler]") {
+    for (const char* text : {kRichScenario, kThreePointScenario}) {
+        const Scenario sc = test::scenario_from(text);
+        const Model m = compile(sc, sc.seed);
+        const std::size_t stride = static_cast<std::size_t>(m.years + 1) * m.series_count();
+        for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{0xffffffffu} - 40}) {
+            constexpr std::uint32_t lanes = 100;  // not a multiple of any capacity
+            std::vector<double> expected(stride * lanes);
+            PathWorkspace ws(m);
+            for (std::uint32_t i = 0; i < lanes; ++i) simulate_path(m, first + i, ws, expected.data() + i * stride);
+            for (const std::uint32_t capacity : {16u, 32u, 64u}) {
+                const std::vector<double> got = chunk_values(m, first, lanes, capacity);
+                for (std::size_t k = 0; k < got.size(); ++k) {
+                    INFO("capacity " << capacity << " first " << first << " path " << first + k / stride << " value "
+                                     << k % stride);
+                    REQUIRE(got[k] == expected[k]);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("every SIMD target gives byte-identical paths and accumulators", "[kernels][determinism]") {
+    const Scenario sc = test::scenario_from(kRichScenario);
+    const Model m = compile(sc, sc.seed);
+    std::vector<double> first_paths;
+    std::vector<BandAccumulator> accumulators;
+    std::vector<std::string> names;
+    on_every_target([&](const std::string& t) {
+        CHECK(simd::target() == t);
+        const std::vector<double> paths = chunk_values(m, 1000, 130, 0);
+        if (first_paths.empty()) first_paths = paths;
+        CHECK(std::memcmp(paths.data(), first_paths.data(), paths.size() * sizeof(double)) == 0);
+        accumulators.push_back(accumulate(m, sc.relative_accuracy, {}, 3000, 1));
+        names.push_back(t);
+    });
+    REQUIRE(accumulators.size() >= 2);  // SCALAR and at least one vector target on any x86-64
+    for (std::size_t i = 1; i < accumulators.size(); ++i) {
+        INFO(names[0] << " against " << names[i]);
+        CHECK(accumulators[i] == accumulators[0]);
+    }
+}
+
+TEST_CASE("a chunk capacity does not change the accumulated statistics", "[kernels][determinism]") {
+    const Scenario sc = test::scenario_from(kRichScenario);
+    const Model m = compile(sc, sc.seed);
+    std::vector<BandAccumulator> results;
+    for (const std::uint32_t capacity : {16u, 64u}) {
+        BandWorker worker(m, 1e-4, {}, capacity);
+        for (std::uint64_t b = 0; b < 3; ++b) {
+            const std::uint64_t first = b * kBlockPaths, end = std::min<std::uint64_t>(first + kBlockPaths, 2500);
+            worker.begin_block(first);
+            for (std::uint64_t p = first; p < end; p += capacity)
+                worker.chunk(p, static_cast<std::uint32_t>(std::min<std::uint64_t>(capacity, end - p)));
+            worker.end_block(first);
+        }
+        results.push_back(std::move(worker.acc));
+    }
+    CHECK(results[0] == results[1]);
+    // and the path-at-a-time accumulator agrees exactly as well
+    BandAccumulator by_path(m, 1e-4, {});
+    PathWorkspace ws(m);
+    std::vector<double> out(static_cast<std::size_t>(m.years + 1) * m.series_count());
+    for (std::uint64_t b = 0; b < 3; ++b) {
+        by_path.begin_block();
+        for (std::uint64_t p = b * kBlockPaths; p < std::min<std::uint64_t>((b + 1) * kBlockPaths, 2500); ++p) {
+            simulate_path(m, p, ws, out.data());
+            by_path.add_path(out.data());
+        }
+        by_path.end_block();
+    }
+    CHECK(by_path == results[0]);
+}
+
+TEST_CASE("pinning an unknown SIMD target names the available ones", "[kernels][simd]") {
+    try {
+        simd::pin("avx9000");
+        FAIL("no error");
+    } catch (const InputError& e) {
+        const std::string msg = e.what();
+        CHECK(msg.find("avx9000") != std::string::npos);
+        CHECK(msg.find("scalar") != std::string::npos);
+    }
+    CHECK(simd::available().back() == "scalar");
+    simd::pin("scalar");
+    CHECK(simd::target() == "scalar");
+    simd::pin("best");
+    CHECK(simd::target() == simd::available().front());
+}
