@@ -4,13 +4,7 @@
 // MARKETSIM_SIMD=scalar|sse4|avx2|... in the environment pins the SIMD target of the vectorized
 // kernels (marketsim::simd::pin_from_environment); the target in use is printed in the context.
 //   ./build/release/bench/marketsim_bench_kernels --benchmark_min_time=0.2
-#include <marketsim/accumulator.hpp>
-#include <marketsim/engine.hpp>
-#include <marketsim/model.hpp>
-#include <marketsim/quantile_sketch.hpp>
-#include <marketsim/random.hpp>
-#include <marketsim/sampler.hpp>
-#include <marketsim/scenario_file.hpp>
+#include <marketsim/scenario.hpp>
 #include <marketsim/simd.hpp>
 
 #include <benchmark/benchmark.h>
@@ -25,8 +19,12 @@
 #include <string>
 #include <vector>
 
-#include "kernels.hpp"  // internal: sim/src
+#include "engine/engine.hpp"  // internal: sim/src
 #include "naive_model.hpp"
+#include "sampling/kernels.hpp"
+#include "sampling/path.hpp"
+#include "sampling/random.hpp"
+#include "stats/quantile_sketch.hpp"
 
 #ifndef MARKETSIM_BENCH_SCENARIO
 #define MARKETSIM_BENCH_SCENARIO "scenarios/baseline.toml"
@@ -45,7 +43,7 @@ const marketsim::Scenario& scenario() {
 }
 
 const Model& model() {
-    static const Model m = marketsim::compile_for_run(scenario(), marketsim::RunOptions{});
+    static const Model m = marketsim::compile_for_run(scenario(), std::nullopt);
     return m;
 }
 
@@ -256,20 +254,22 @@ void BM_SimulatePath(benchmark::State& state) {
 }
 BENCHMARK(BM_SimulatePath);
 
-// One path block end to end: kBlockPaths paths through ChunkSampler::accumulate (the vectorized
-// sampler and BandAccumulator::add_values) between begin_block and end_block, one cell-year per item.
+/** Paths [first, first + kBlockPaths) through a run's worker, as the block loop hands them over. */
+void block_of(marketsim::BandWorker& w, std::uint64_t first) {
+    w.begin_block(first);
+    for (std::uint64_t p = first; p < first + marketsim::kBlockPaths; p += w.capacity())
+        w.chunk(p, static_cast<std::uint32_t>(std::min<std::uint64_t>(w.capacity(), first + marketsim::kBlockPaths - p)));
+    w.end_block(first);
+}
+
+// One path block end to end: kBlockPaths paths through a run's worker (the vectorized sampler
+// and BandAccumulator::add_values) between begin_block and end_block, one cell-year per item.
 void BM_PathBlock(benchmark::State& state) {
     const Model& m = model();
-    marketsim::ChunkSampler sampler(m);
-    marketsim::BandAccumulator acc(m, scenario().relative_accuracy, {});
+    marketsim::BandWorker worker(m, scenario().relative_accuracy, {});
     std::uint64_t block = 0;
-    for (auto _ : state) {
-        acc.begin_block();
-        sampler.accumulate(block * marketsim::kBlockPaths, (block + 1) * marketsim::kBlockPaths, acc);
-        acc.end_block();
-        ++block;
-    }
-    benchmark::DoNotOptimize(acc.paths());
+    for (auto _ : state) block_of(worker, block++ * marketsim::kBlockPaths);
+    benchmark::DoNotOptimize(worker.acc.paths());
     state.SetItemsProcessed(cell_years(state.iterations() * static_cast<std::int64_t>(marketsim::kBlockPaths)));
     state.counters["paths/s"] = benchmark::Counter(static_cast<double>(state.iterations() * marketsim::kBlockPaths),
                                                    benchmark::Counter::kIsRate);
@@ -377,16 +377,12 @@ void BM_QuantileSketchMerge(benchmark::State& state) {
 BENCHMARK(BM_QuantileSketchMerge);
 
 // The end of a run: BandAccumulator::merge of one thread's accumulator (every series-year's
-// sketch and exact sums, after kBlockPaths paths of ChunkSampler::accumulate) into the total.
+// sketch and exact sums, after a block of kBlockPaths paths) into the total.
 void BM_AccumulatorMerge(benchmark::State& state) {
     const Model& m = model();
-    marketsim::BandAccumulator part(m, scenario().relative_accuracy, {});
-    {
-        marketsim::ChunkSampler sampler(m);
-        part.begin_block();
-        sampler.accumulate(0, marketsim::kBlockPaths, part);
-        part.end_block();
-    }
+    marketsim::BandWorker worker(m, scenario().relative_accuracy, {});
+    block_of(worker, 0);
+    const marketsim::BandAccumulator& part = worker.acc;
     for (auto _ : state) {
         marketsim::BandAccumulator total(m, scenario().relative_accuracy, {});
         total.merge(part);

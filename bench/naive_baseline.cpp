@@ -10,8 +10,10 @@
 #include <exception>
 #include <string>
 
-#include <marketsim/engine.hpp>
-#include <marketsim/scenario_file.hpp>
+#include <marketsim/run.hpp>
+#include <marketsim/scenario.hpp>
+
+#include "engine/engine.hpp"  // internal: sim/src
 
 #include "naive_model.hpp"
 
@@ -31,7 +33,7 @@ int main(int argc, char** argv) {
         marketsim::RunOptions options;
         options.paths = paths;
         options.threads = 1;
-        const marketsim::Model model = marketsim::compile_for_run(scenario, options);
+        const marketsim::Model model = marketsim::compile_for_run(scenario, options.seed);
         const double samples = static_cast<double>(paths) * model.cell_count * model.years;
 
         const auto start = std::chrono::steady_clock::now();

@@ -13,7 +13,7 @@
 #include <random>
 #include <vector>
 
-#include <marketsim/model.hpp>
+#include "model/model.hpp"  // internal: sim/src
 
 namespace marketsim::bench {
 

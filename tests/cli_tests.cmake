@@ -23,7 +23,7 @@ add_test(NAME install.find_package
 set_tests_properties(install.find_package PROPERTIES TIMEOUT 600 LABELS install)
 
 # Cross-check against an independent reference model (tests/reference/reference_model.py,
-# written from MODEL.md alone, Python + numpy with its own random numbers): marketsim's bands
+# written from docs/model.md alone, Python + numpy with its own random numbers): marketsim's bands
 # for each scenario must agree with the reference's within 5 combined standard errors
 # (compare_with_reference.py). Python 3.11+ (tomllib) and numpy are required; scripts/setup.sh
 # installs them (Debian package python3-numpy).
@@ -76,3 +76,8 @@ foreach(_scenario IN ITEMS
   set_tests_properties(reference.${_name} PROPERTIES
     LABELS reference TIMEOUT 300 SKIP_RETURN_CODE 77 PROCESSORS 2)
 endforeach()
+
+# The library's layers depend on each other one way only (docs/architecture.md).
+add_test(NAME architecture.layers
+  COMMAND "${MARKETSIM_REFERENCE_PYTHON}" ${CMAKE_CURRENT_SOURCE_DIR}/architecture/check_layers.py ${PROJECT_SOURCE_DIR})
+set_tests_properties(architecture.layers PROPERTIES LABELS unit)

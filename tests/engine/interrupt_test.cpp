@@ -18,7 +18,10 @@
 #include "cli/cli_support.hpp"
 #include "engine/block_loop.hpp"
 #include "engine/engine.hpp"
+#include "marketsim/compare.hpp"
 #include "marketsim/interrupt.hpp"
+#include "marketsim/run.hpp"
+#include "marketsim/scenario.hpp"
 #include "marketsim/csv.hpp"
 #include "marketsim/files.hpp"
 #include "marketsim/json.hpp"
@@ -131,6 +134,33 @@ annual_sd = 0.02
     // a verb that cannot report a partial result throws
     marketsim::interrupt::set(SIGINT);
     CHECK_THROWS_AS(marketsim::accumulate(marketsim::compile_for_run(sc, again.seed), 1e-3, {}, 5000, 1), marketsim::Interrupted);
+}
+
+TEST_CASE("a caller's stop check stops a run with a partial result and the other verbs with Interrupted", "[interrupt][threads]") {
+    const ClearSignal clear;
+    const marketsim::Scenario sc = marketsim::load_scenario(marketsim::test::source_dir() + "/scenarios/baseline.toml");
+    // a notebook's cancel button: the run is asked to stop once 20 blocks are done
+    std::atomic<std::uint64_t> seen{0};
+    marketsim::RunOptions options;
+    options.paths = 1'000'000'000;
+    options.threads = 2;
+    options.progress = [&](std::uint64_t done, std::uint64_t, double) { seen = done; };
+    options.stop = [&] { return seen >= 20 * marketsim::kBlockPaths ? SIGINT : 0; };
+    const marketsim::Results r = marketsim::run(sc, options);
+    REQUIRE(r.partial());
+    CHECK(r.interrupted_by == SIGINT);
+    CHECK(r.paths % marketsim::kBlockPaths == 0);
+    CHECK(r.paths >= 20 * marketsim::kBlockPaths);
+    CHECK(marketsim::interrupt::received() == 0);  // the process's signal flag was not touched
+    marketsim::RunOptions again;
+    again.paths = r.paths;
+    CHECK(marketsim::bands_csv(marketsim::run(sc, again), false) == marketsim::bands_csv(r, false));
+    // a verb without partial results
+    marketsim::RunOptions stopped;
+    stopped.paths = 100000;
+    stopped.stop = [] { return SIGTERM; };
+    CHECK_THROWS_AS(marketsim::compare({sc, marketsim::with_sets(sc, {"scenario.name=\"other\""})}, stopped),
+                    marketsim::Interrupted);
 }
 
 TEST_CASE("Ctrl-C during a long run stops it within two seconds with whole files and exit 130", "[interrupt][cli]") {

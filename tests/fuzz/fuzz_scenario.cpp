@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "marketsim/error.hpp"
-#include "marketsim/model.hpp"
-#include "marketsim/scenario_file.hpp"
+#include "marketsim/scenario.hpp"
+#include "model/model.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

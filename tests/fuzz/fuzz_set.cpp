@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "marketsim/error.hpp"
-#include "marketsim/model.hpp"
-#include "marketsim/scenario_file.hpp"
+#include "marketsim/scenario.hpp"
+#include "model/model.hpp"
 
 namespace {
 constexpr std::string_view kBase = R"([scenario]

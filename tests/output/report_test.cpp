@@ -17,7 +17,7 @@
 
 using namespace marketsim;
 
-TEST_CASE("quantile columns follow MODEL.md section 6", "[report]") {
+TEST_CASE("quantile columns are named as docs/model.md says", "[report]") {
     CHECK(quantile_column(0.05) == "p05");
     CHECK(quantile_column(0.10) == "p10");
     CHECK(quantile_column(0.5) == "p50");
@@ -38,7 +38,7 @@ TEST_CASE("numbers print in their shortest round-trip form", "[report]") {
     CHECK(format_number(2033) == "2033");
 }
 
-TEST_CASE("bands.csv has one row per series and year in MODEL.md order", "[report]") {
+TEST_CASE("bands.csv has one row per series and year in the documented order", "[report]") {
     const Scenario sc = load_scenario(test::source_dir() + "/scenarios/baseline.toml",
                                       {"output.quantiles=[0.025, 0.5, 0.975]"});
     RunOptions opt;
@@ -63,7 +63,7 @@ TEST_CASE("bands.csv has one row per series and year in MODEL.md order", "[repor
           "p97.5_hi");
 }
 
-TEST_CASE("summary.json holds every field of MODEL.md section 6", "[report]") {
+TEST_CASE("summary.json holds every field docs/model.md lists", "[report]") {
     const Scenario sc = load_scenario(test::source_dir() + "/scenarios/baseline.toml");
     RunOptions opt;
     opt.paths = 3000;

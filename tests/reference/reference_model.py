@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of the marketsim model (MODEL.md sections 2, 3, 4, 6).
+"""Independent reference implementation of the marketsim model (docs/model.md).
 
-Written from MODEL.md alone, without reading marketsim's sources: it is a statistical
+Written from the model's description (docs/model.md) alone, without reading marketsim's sources: it is a statistical
 cross-check, not a bit-for-bit replica. It draws with numpy's own generator
 (np.random.default_rng(seed)), never with marketsim's Philox streams.
 
@@ -12,7 +12,7 @@ Usage as a program:
     reference_model.py RESOLVED.toml [--paths N] [--seed S] [--out bands.csv]
 writes (or prints) a bands.csv-like table: series,year,mean,sd,<quantile columns>.
 
-Model (MODEL.md):
+Model (docs/model.md):
     V(c,B)   = base_value * prod_d share_d(c_d)               (shares normalized per dimension)
     V(c,y)   = V(c,y-1) * exp(r(c,y))                          y = B+1..H
     r(c,y)   = ln(1+mu(c,y)) + D_c + sA(c) A(c,y) + sum_e J_e(c,y)
@@ -41,7 +41,7 @@ class Unsupported(Exception):
 
 
 class ScenarioError(Exception):
-    """The scenario violates MODEL.md (marketsim should have rejected it)."""
+    """The scenario violates the model's rules (marketsim should have rejected it)."""
 
 
 @dataclass
@@ -174,7 +174,7 @@ def build_model(doc: dict) -> Model:
                 sqrt_c.append(_matrix_sqrt(c, dn))
             except ScenarioError:
                 if corr.get("repair", False):
-                    raise Unsupported(f"correlation.repair of matrix.{dn} is not in MODEL.md")
+                    raise Unsupported(f"correlation.repair of matrix.{dn} is not part of the model's description")
                 raise
         else:
             sqrt_c.append(np.eye(len(members[k])))
@@ -206,7 +206,7 @@ def build_model(doc: dict) -> Model:
     # Series: total, every member of every dimension, then (if asked) every cell.
     out = doc.get("output", {})
     cells_out = bool(out.get("cells", False))
-    # README (not MODEL.md): a target that names a cell also includes the cell series.
+    # docs/decisions.md: a target that names a cell also includes the cell series.
     if any("/" in str(t.get("series", "")) for t in doc.get("target", [])):
         cells_out = True
     series_names = ["total"]
@@ -321,7 +321,7 @@ def statistics(m: Model, values: np.ndarray) -> Stats:
 
 
 def quantile_column(q: float) -> str:
-    """'p' + percent, shortest form after rounding to 10 significant digits (MODEL.md 6)."""
+    """'p' + percent, shortest form after rounding to 10 significant digits (docs/model.md, "Outputs")."""
     pct = float(f"{q * 100:.10g}")
     if pct == int(pct):
         return f"p{int(pct):02d}"

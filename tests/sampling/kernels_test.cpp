@@ -144,9 +144,11 @@ std::pair<double, double> box_muller(std::uint32_t w1, std::uint32_t w2) {
 }
 }  // namespace
 
-TEST_CASE("the single-precision normal pair is within kNormalMaxError of Box-Muller in double", "[kernels][accuracy]") {
-    double worst = 0.0;
-    std::uint32_t worst1 = 0, worst2 = 0;
+namespace {
+/** Word pairs that reach every part of the normal transform: both ends of the radius word (the
+ *  tails and rho near 0) with random angles, every octant boundary of the angle word, and 2^23
+ *  random pairs. */
+std::vector<std::uint32_t> normal_test_words() {
     std::vector<std::uint32_t> words;
     const auto add = [&](std::uint32_t w1, std::uint32_t w2) { words.insert(words.end(), {w1, w2}); };
     std::uint64_t state = 0x9e3779b97f4a7c15ull;
@@ -156,8 +158,6 @@ TEST_CASE("the single-precision normal pair is within kNormalMaxError of Box-Mul
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
         return static_cast<std::uint32_t>(z ^ (z >> 31));
     };
-    // both ends of the radius word (the tails and rho near 0) with random angles; every octant
-    // boundary of the angle word; and 2^23 random pairs
     for (std::uint32_t k = 0; k < (1u << 18); ++k) {
         add(k, next());
         add(~k, next());
@@ -170,18 +170,42 @@ TEST_CASE("the single-precision normal pair is within kNormalMaxError of Box-Mul
             add(next(), (o << 29) - 1 - d);
         }
     for (int i = 0; i < (1 << 23); ++i) add(next(), next());
-    std::vector<float> z(words.size());
-    kernels::normals_from_words(words.data(), z.data(), words.size());
+    return words;
+}
+}  // namespace
+
+TEST_CASE("the scalar normal pair is within kNormalMaxError of Box-Muller in double", "[kernels][accuracy]") {
+    double worst = 0.0;
+    std::uint32_t worst1 = 0, worst2 = 0;
+    const std::vector<std::uint32_t> words = normal_test_words();
     for (std::size_t i = 0; i < words.size(); i += 2) {
+        const auto [zc, zs] = normal_pair(words[i], words[i + 1]);  // random.cpp: plain C++, no kernel
         const auto [c, s] = box_muller(words[i], words[i + 1]);
-        const double err = std::max(std::fabs(z[i] - c) / std::max(1.0, std::fabs(c)),
-                                    std::fabs(z[i + 1] - s) / std::max(1.0, std::fabs(s)));
+        const double err = std::max(std::fabs(zc - c) / std::max(1.0, std::fabs(c)), std::fabs(zs - s) / std::max(1.0, std::fabs(s)));
         if (err > worst) worst = err, worst1 = words[i], worst2 = words[i + 1];
     }
     INFO("largest error " << worst << " at words " << worst1 << ", " << worst2 << "; bound " << kNormalMaxError);
     CHECK(worst <= kNormalMaxError);
     // the extreme radius word reaches sqrt(-2 ln 2^-33) = 6.76
     CHECK(std::hypot(normal_pair(0, 12345).first, normal_pair(0, 12345).second) > 6.76);
+}
+
+TEST_CASE("the normal kernel equals the scalar normal pair bit for bit on every target", "[kernels][kat]") {
+    const std::vector<std::uint32_t> words = normal_test_words();
+    on_every_target([&](const std::string&) {
+        std::vector<float> z(words.size());
+        kernels::normals_from_words(words.data(), z.data(), words.size());
+        std::size_t differ = 0, first = words.size();
+        for (std::size_t i = 0; i < words.size(); i += 2) {
+            const auto [zc, zs] = normal_pair(words[i], words[i + 1]);
+            if (std::memcmp(&z[i], &zc, sizeof zc) != 0 || std::memcmp(&z[i + 1], &zs, sizeof zs) != 0) {
+                if (differ++ == 0) first = i;
+            }
+        }
+        INFO(differ << " of " << words.size() / 2 << " pairs differ; the first at words " << words[std::min(first, words.size() - 2)]
+                    << ", " << words[std::min(first, words.size() - 2) + 1]);
+        CHECK(differ == 0);
+    });
 }
 
 TEST_CASE("turning the angle word by a quarter turns the normal pair exactly", "[kernels]") {
@@ -194,7 +218,7 @@ TEST_CASE("turning the angle word by a quarter turns the normal pair exactly", "
     }
 }
 
-TEST_CASE("fast_exp is within 1e-15 of libm and handles the ends of the range", "[kernels][accuracy]") {
+TEST_CASE("the scalar e^x is within 1e-15 of libm and handles the ends of the range", "[kernels][accuracy]") {
     double worst = 0.0, worst_x = 0.0;
     for (int i = -1000000; i <= 1000000; ++i) {
         const double x = i * 7.0e-4 + i * 1e-9;  // -700 .. 700, off the grid of k ln 2
@@ -214,6 +238,28 @@ TEST_CASE("fast_exp is within 1e-15 of libm and handles the ends of the range", 
     CHECK(std::isnan(fast_exp(std::numeric_limits<double>::quiet_NaN())));
 }
 
+TEST_CASE("the e^x kernel equals the scalar e^x bit for bit on every target", "[kernels][kat]") {
+    std::vector<double> x;
+    for (int i = -1000000; i <= 1000000; ++i) x.push_back(i * 7.1e-4 + i * 1e-9);
+    for (double v = -1.0; v <= 1.0; v += 1.0 / 4096) x.push_back(v);
+    for (const double v : {-708.0, -707.5, -707.4999, 709.78, 709.782712893384, 710.0, 0.0, -0.0,
+                           std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity()})
+        x.push_back(v);
+    on_every_target([&](const std::string&) {
+        std::vector<double> y(x.size());
+        kernels::exp(x.data(), y.data(), x.size());
+        std::size_t differ = 0, first = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const double expected = fast_exp(x[i]);
+            if (std::memcmp(&y[i], &expected, sizeof expected) != 0 && differ++ == 0) first = i;
+        }
+        INFO(differ << " of " << x.size() << " values differ; the first at x = " << x[first] << ": kernel "
+                    << y[first] << ", scalar " << fast_exp(x[first]));
+        CHECK(differ == 0);
+    });
+}
+
 TEST_CASE("an event fires exactly when its 52-bit uniform is below the probability", "[kernels][kat]") {
     for (const double p : {0.0, 1e-300, 0x1p-53, 0x1p-52, 1e-9, 0.04, 0.1, 0.5, 1.0 - 0x1p-53, 1.0}) {
         const std::uint64_t t = uniform_threshold(p);
@@ -226,7 +272,18 @@ TEST_CASE("an event fires exactly when its 52-bit uniform is below the probabili
     }
 }
 
-TEST_CASE("the vectorized summary insert equals QuantileSketch::add on every target", "[kernels][quantile_sketch]") {
+namespace {
+/** The summary's bucket of a positive finite x, written from its definition ceil(m (e + P(s))),
+ *  x = 2^e (1 + s), with frexp: a scalar reference that shares no code with the kernel. */
+std::int64_t bucket_reference(double x, double multiplier) {
+    int e = 0;
+    const double s = 2 * std::frexp(x, &e) - 1;  // x = 2^(e-1) (1 + s), subnormal x included
+    const double poly = ((kSketchCubicA * s + kSketchCubicB) * s + kSketchCubicC) * s;
+    return static_cast<std::int64_t>(std::ceil((static_cast<double>(e - 1) + poly) * multiplier));
+}
+}  // namespace
+
+TEST_CASE("the vectorized summary insert equals the scalar bucket mapping on every target", "[kernels][quantile_sketch]") {
     std::vector<double> x;
     for (int e = -60; e <= 60; ++e) {
         const double p = std::ldexp(1.0, e);
@@ -245,7 +302,18 @@ TEST_CASE("the vectorized summary insert equals QuantileSketch::add on every tar
                                          partial.data(), index.data(), &lo, &hi));
             for (std::size_t i = 0; i < x.size(); ++i) {
                 INFO("x = " << x[i] << " accuracy " << accuracy);
-                REQUIRE(index[i] == ref.index_of(x[i]));
+                REQUIRE(index[i] == bucket_reference(x[i], ref.multiplier()));
+                REQUIRE(ref.index_of(x[i]) == index[i]);
+            }
+            // the general mapping (QuantileSketch::add's) agrees too, subnormal values included
+            std::vector<double> tiny = x;
+            for (const double t : {std::numeric_limits<double>::denorm_min(), 1e-310, 3e-320, 0x1p-1073})
+                tiny.push_back(t);
+            std::vector<std::int64_t> general(tiny.size());
+            kernels::bucket_indices(tiny.data(), tiny.size(), ref.multiplier(), general.data());
+            for (std::size_t i = 0; i < tiny.size(); ++i) {
+                INFO("x = " << tiny[i] << " accuracy " << accuracy);
+                REQUIRE(general[i] == bucket_reference(tiny[i], ref.multiplier()));
             }
             CHECK(lo == *std::min_element(x.begin(), x.end()));
             CHECK(hi == *std::max_element(x.begin(), x.end()));
@@ -298,6 +366,73 @@ TEST_CASE("ChunkSampler equals simulate_path path by path at every chunk capacit
                     REQUIRE(got[k] == expected[k]);
                 }
             }
+        }
+    }
+}
+
+TEST_CASE("chosen draws give the chunk sampler the paths simulate_path gives with them", "[kernels][sampler]") {
+    // sensitivity analysis replays mixes of two samples' draws through the kernels' draw hook:
+    // here every other factor draw and event 0's firings come from a second seed, event 1 is forced
+    const Scenario sc = test::scenario_from(kRichScenario);
+    const Model m = compile(sc, sc.seed);
+    const std::uint64_t other = 991, first = 5000;
+    const std::uint32_t nd = m.factor_draws(), cap = 32, lanes = 29;
+    const auto mixed = [&](std::uint32_t k) { return k % 2 == 1; };
+    struct Draws {
+        const Model* m;
+        std::uint64_t other, first;
+        std::uint32_t nd, cap;
+        kernels::ChunkDraws hook() {
+            return {[](void* self, int t, float* z) {
+                        const auto& d = *static_cast<Draws*>(self);
+                        auto a = kernels::aligned_zeros<float>(std::size_t{d.nd} * d.cap);
+                        auto b = kernels::aligned_zeros<float>(std::size_t{d.nd} * d.cap);
+                        const std::uint32_t purpose = t == 0 ? purpose::long_run : purpose::annual(d.m->base_year + t);
+                        kernels::chunk_normals(d.m->seed, d.nd, d.first, d.cap, purpose, a.get());
+                        kernels::chunk_normals(d.other, d.nd, d.first, d.cap, purpose, b.get());
+                        for (std::uint32_t k = 0; k < d.nd; ++k)
+                            std::copy_n((k % 2 == 1 ? b : a).get() + std::size_t{k} * d.cap, d.cap, z + std::size_t{k} * d.cap);
+                    },
+                    [](void* self, std::size_t e, int t, std::uint8_t* fires) {
+                        const auto& d = *static_cast<Draws*>(self);
+                        const EventModel& ev = d.m->events[e];
+                        if (e == 1) {
+                            std::fill(fires, fires + d.cap, std::uint8_t{1});
+                            return;
+                        }
+                        kernels::chunk_fires(d.other, d.first, d.cap, ev.purpose, static_cast<std::uint32_t>(d.m->base_year + t),
+                                             uniform_threshold(ev.probability), fires);
+                    },
+                    this};
+        }
+    } draws{&m, other, first, nd, cap};
+    const kernels::ChunkDraws hook = draws.hook();
+    ChunkSampler sampler(m, cap);
+    const std::uint32_t ns = m.series_count();
+    const std::size_t stride = static_cast<std::size_t>(m.years + 1) * ns;
+    std::vector<double> got(stride * lanes);
+    sampler.simulate(first, lanes, [&](int t, const double* series, std::uint32_t n) {
+        for (std::uint32_t i = 0; i < n; ++i)
+            for (std::uint32_t s = 0; s < ns; ++s) got[i * stride + static_cast<std::size_t>(t) * ns + s] = series[s * cap + i];
+    }, &hook);
+    PathWorkspace ws(m);
+    std::vector<double> expected(stride);
+    std::vector<double> a(nd), b(nd);
+    for (std::uint32_t i = 0; i < lanes; ++i) {
+        const std::uint64_t path = first + i;
+        DrawSource source;
+        source.normals = [&](std::uint32_t purpose, float* z) {
+            normals(m.seed, path, purpose, a.data(), nd);
+            normals(other, path, purpose, b.data(), nd);
+            for (std::uint32_t k = 0; k < nd; ++k) z[k] = static_cast<float>(mixed(k) ? b[k] : a[k]);
+        };
+        source.fires = [&](std::size_t e, std::uint32_t year) {
+            return e == 1 || uniform(other, path, m.events[e].purpose, year) < m.events[e].probability;
+        };
+        simulate_path(m, ws, expected.data(), source);
+        for (std::size_t k = 0; k < stride; ++k) {
+            INFO("path " << path << " value " << k);
+            REQUIRE(got[i * stride + k] == expected[k]);
         }
     }
 }

@@ -1,6 +1,7 @@
-// Scenario files (MODEL.md section 7): reading, extends, [set], --set, validation messages.
+// Scenario files (docs/scenario-format.md): reading, extends, [set], --set, validation messages.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -12,7 +13,9 @@
 
 #include "marketsim/error.hpp"
 #include "core/hash.hpp"
+#include "marketsim/numbers.hpp"
 #include "marketsim/scenario.hpp"
+#include "test_support.hpp"
 
 using Catch::Matchers::Contains;
 using marketsim::InputError;
@@ -260,6 +263,49 @@ TEST_CASE("zero dimensions make a single cell", "[scenario_file]") {
     CHECK(s.cell_count() == 1);
     CHECK_THAT(error_of(edit(text, "\"total\"", "\"region=europe\"")),
                Contains("target[0].series = \"region=europe\": no such series"));
+}
+
+TEST_CASE("a scenario without dimensions has the one series total, with or without cells", "[scenario_file]") {
+    CHECK(marketsim::series_names(parse(minimal), false) == std::vector<std::string>{"total"});
+    CHECK(marketsim::series_names(parse(minimal, {"output.cells=true"}), true) == std::vector<std::string>{"total"});
+}
+
+TEST_CASE("with_sets resolves the scenario again with more --set values, as loading with them does", "[scenario_file][set]") {
+    const std::string file = marketsim::test::source_dir() + "/scenarios/recession_2027.toml";
+    const Scenario base = marketsim::load_scenario(file, {"growth.annual_sd=0.02"});
+    const Scenario what_if = marketsim::with_sets(base, {"growth.rate=0.06", "region.europe.shift=0.01"});
+    const Scenario loaded =
+        marketsim::load_scenario(file, {"growth.annual_sd=0.02", "growth.rate=0.06", "region.europe.shift=0.01"});
+    CHECK(marketsim::to_toml(what_if) == marketsim::to_toml(loaded));
+    CHECK(marketsim::to_json(what_if) == marketsim::to_json(loaded));
+    CHECK(what_if.source.sets == loaded.source.sets);
+    CHECK(marketsim::to_toml(base) != marketsim::to_toml(what_if));
+    // a mistake is named at the command line, as --set's are
+    CHECK_THROWS_WITH(marketsim::with_sets(base, {"growth.rat=0.06"}),
+                      Contains("command line: --set growth.rat=0.06") && Contains("did you mean 'growth.rate'"));
+}
+
+TEST_CASE("numeric inputs name every value --set can change, with the value it has", "[scenario_file][set]") {
+    const Scenario s = marketsim::load_scenario(marketsim::test::source_dir() + "/scenarios/baseline.toml");
+    const std::vector<marketsim::NumericInput> inputs = marketsim::numeric_inputs(s);
+    std::vector<std::string> paths;
+    for (const auto& in : inputs) paths.push_back(in.path);
+    for (const char* expected : {"scenario.base_value", "growth.rate", "growth.long_run_sd", "growth.annual_sd",
+                                 "region.asia_pacific.share", "region.asia_pacific.shift", "type.video.sd_scale",
+                                 "correlation.global", "correlation.region", "event.global_slowdown.probability",
+                                 "event.global_slowdown.impact", "target[0].value"}) {
+        INFO(expected);
+        CHECK(std::find(paths.begin(), paths.end(), expected) != paths.end());
+    }
+    CHECK(marketsim::numeric_value(s, "growth.rate") == 0.052);
+    CHECK(marketsim::numeric_value(s, "target[0].value") == 53.8);
+    CHECK_FALSE(marketsim::numeric_value(s, "growth.rat"));
+    // every one is a path --set takes, and setting its own value changes nothing
+    for (const auto& in : inputs) {
+        INFO(in.path);
+        const Scenario same = marketsim::with_sets(s, {in.path + "=" + marketsim::format_number(in.value)});
+        CHECK(marketsim::numeric_value(same, in.path) == in.value);
+    }
 }
 
 TEST_CASE("the scenario name defaults to a cleaned-up file stem", "[scenario_file]") {
