@@ -330,13 +330,13 @@ void BM_SummaryInsert(benchmark::State& state) {
     std::vector<std::int64_t> index(kLanes);
     std::size_t at = 0;
     for (auto _ : state) {
-        double lo = 0.0, hi = 0.0;
+        marketsim::kernels::ChunkExtremes ends;
         if (!marketsim::kernels::chunk_stats(values.data() + at, kLanes, scenario().base_value, sketch.multiplier(),
-                                             partial.data(), index.data(), &lo, &hi)) {
+                                             partial.data(), index.data(), &ends)) {
             state.SkipWithError("chunk_stats refused the values");
             break;
         }
-        sketch.add_positive(index.data(), kLanes, lo, hi);
+        sketch.add_positive(index.data(), kLanes, ends);
         at = (at + kLanes) % values.size();
     }
     benchmark::DoNotOptimize(partial.data());

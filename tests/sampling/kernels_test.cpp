@@ -297,9 +297,9 @@ TEST_CASE("the vectorized summary insert equals the scalar bucket mapping on eve
         on_every_target([&](const std::string&) {
             std::vector<std::int64_t> index(x.size());
             std::vector<double> partial(32, 0.0);
-            double lo = 0, hi = 0;
+            kernels::ChunkExtremes ends;
             REQUIRE(kernels::chunk_stats(x.data(), static_cast<std::uint32_t>(x.size()), 1.0, ref.multiplier(),
-                                         partial.data(), index.data(), &lo, &hi));
+                                         partial.data(), index.data(), &ends));
             for (std::size_t i = 0; i < x.size(); ++i) {
                 INFO("x = " << x[i] << " accuracy " << accuracy);
                 REQUIRE(index[i] == bucket_reference(x[i], ref.multiplier()));
@@ -315,8 +315,10 @@ TEST_CASE("the vectorized summary insert equals the scalar bucket mapping on eve
                 INFO("x = " << tiny[i] << " accuracy " << accuracy);
                 REQUIRE(general[i] == bucket_reference(tiny[i], ref.multiplier()));
             }
-            CHECK(lo == *std::min_element(x.begin(), x.end()));
-            CHECK(hi == *std::max_element(x.begin(), x.end()));
+            CHECK(ends.min == *std::min_element(x.begin(), x.end()));
+            CHECK(ends.max == *std::max_element(x.begin(), x.end()));
+            CHECK(ends.min_index == bucket_reference(ends.min, ref.multiplier()));
+            CHECK(ends.max_index == bucket_reference(ends.max, ref.multiplier()));
         });
     }
     // values outside the fast path: zero, negative, subnormal, infinite, NaN
@@ -325,8 +327,9 @@ TEST_CASE("the vectorized summary insert equals the scalar bucket mapping on eve
         std::vector<double> y(37, 2.0);
         y[21] = bad;
         std::int64_t index[37];
-        double partial[32] = {}, lo = 0, hi = 0;
-        CHECK_FALSE(kernels::chunk_stats(y.data(), 37, 0.0, 100.0, partial, index, &lo, &hi));
+        double partial[32] = {};
+        kernels::ChunkExtremes ends;
+        CHECK_FALSE(kernels::chunk_stats(y.data(), 37, 0.0, 100.0, partial, index, &ends));
         CHECK(std::all_of(partial, partial + 32, [](double v) { return v == 0.0; }));
     }
 }

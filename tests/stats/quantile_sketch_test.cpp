@@ -219,6 +219,7 @@ TEST_CASE("merging in any order or tree shape gives equal sketches and bit-ident
     };
     const auto& P = piece;
     std::vector<std::pair<std::string, QuantileSketch>> merged;
+    merged.reserve(8);
     merged.emplace_back("left fold 0..6", fold({0, 1, 2, 3, 4, 5, 6}));
     merged.emplace_back("left fold 6..0", fold({6, 5, 4, 3, 2, 1, 0}));
     merged.emplace_back("left fold 3,0,6,1,5,2,4", fold({3, 0, 6, 1, 5, 2, 4}));

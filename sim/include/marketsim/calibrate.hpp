@@ -44,7 +44,7 @@ struct CalibrateOptions {
     double tolerance = 1e-6;  ///< on the solved value
 };
 
-struct Calibration {
+struct Calibration : RunFacts {
     std::string scenario;          ///< the scenario's name
     CalibrationTarget target;
     Statistic stat = Statistic::p50;  ///< the statistic solved for
@@ -58,11 +58,6 @@ struct Calibration {
     double value_half_width = 0.0;      ///< the solution's 95% Monte Carlo half-width (through the slope)
     double slope = 0.0;            ///< d statistic / d value at the solution
     int evaluations = 0;           ///< runs of the scenario
-    std::uint64_t seed = 0;
-    std::uint64_t paths = 0;
-    int threads = 0;    ///< per process
-    int processes = 1;  ///< MPI processes (cluster.hpp)
-    std::string simd;   ///< the SIMD target the kernels ran on
     std::vector<std::string> warnings;
 };
 

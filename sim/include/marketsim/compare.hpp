@@ -14,7 +14,7 @@
 
 namespace marketsim {
 
-struct Comparison {
+struct Comparison : RunFacts {
     std::vector<Results> bands;  ///< each scenario's own bands, in the order given
     /// delta[k - 1]: bands of scenario k minus scenario 0, path by path (targets empty)
     std::vector<Results> delta;
@@ -23,12 +23,6 @@ struct Comparison {
     std::vector<std::vector<double>> greater;
     std::vector<std::string> scenarios;  ///< the scenarios' names, in the order given
     std::vector<std::string> warnings;
-    std::uint64_t seed = 0;
-    std::uint64_t paths = 0;
-    int threads = 0;    ///< per process
-    int processes = 1;  ///< MPI processes (cluster.hpp)
-    std::string simd;   ///< the SIMD target the kernels ran on
-    double elapsed_seconds = 0.0;
 };
 
 /** Runs at least two scenarios on common random numbers. The seed is options.seed, else the

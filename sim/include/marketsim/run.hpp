@@ -78,17 +78,18 @@ struct TargetResult {
     double se = 0.0;           ///< its binomial standard error
 };
 
-/** How a sampling job ran: the facts every result records. */
+/** How a sampling job ran: the facts every result records (Results, Comparison, Sweep,
+ *  Calibration, Sensitivity). */
 struct RunFacts {
     std::uint64_t seed = 0;
-    std::uint64_t paths = 0;
-    int threads = 0;     ///< per process
-    int processes = 1;   ///< MPI processes (cluster.hpp)
-    std::string simd;    ///< the SIMD target the kernels ran on
+    std::uint64_t paths = 0;  ///< per scenario, point, evaluation or sample
+    int threads = 0;          ///< per process
+    int processes = 1;        ///< MPI processes (cluster.hpp)
+    std::string simd;         ///< the SIMD target the kernels ran on
     double elapsed_seconds = 0.0;
 };
 
-struct Results {
+struct Results : RunFacts {
     std::string scenario;  ///< the scenario's name
     std::string unit;      ///< the scenario's unit (e.g. "USD bn")
     std::vector<std::string> series;
@@ -107,12 +108,6 @@ struct Results {
     std::vector<TargetResult> targets;
     /// the scenario's warnings, then the run's (shifts move the central path; a precision not met)
     std::vector<std::string> warnings;
-    std::uint64_t seed = 0;
-    std::uint64_t paths = 0;
-    int threads = 0;    ///< per process
-    int processes = 1;  ///< MPI processes (cluster.hpp)
-    std::string simd;   ///< the SIMD target the kernels ran on
-    double elapsed_seconds = 0.0;
     std::optional<PrecisionReport> precision;  ///< set when the stopping rule ran
     /// a partial result: the signal that stopped sampling after `paths` of `paths_planned` paths
     /// (the first whole blocks; interrupt.hpp), else 0
@@ -127,7 +122,6 @@ struct Results {
     std::size_t series_index(const std::string& name) const;
     /** Cell-year samples per second: paths x cells x years / elapsed seconds. */
     double throughput() const;
-    RunFacts facts() const { return {seed, paths, threads, processes, simd, elapsed_seconds}; }
 };
 
 /** Samples the scenario and summarizes it: bands of every series and year, target probabilities,

@@ -37,7 +37,8 @@ struct SensitivityInput {
     double p50_high = 0.0;  ///< ... at its P90 (event: forced)
 };
 
-struct Sensitivity {
+/** The facts' seed is sample A's and its paths are per sample. */
+struct Sensitivity : RunFacts {
     std::string scenario;
     std::string unit;        ///< the scenario's unit
     std::string series;
@@ -47,13 +48,9 @@ struct Sensitivity {
     double p50 = 0.0;        ///< the chosen year's median with every draw free
     /// the inputs by total index in `year`, largest first, then the persistent/annual partition
     std::vector<SensitivityInput> inputs;
-    std::uint64_t seed = 0, seed_b = 0, paths = 0;
+    std::uint64_t seed_b = 0;  ///< sample B's seed
     int evaluations = 0;     ///< model runs per path
-    int threads = 0;         ///< per process
-    int processes = 1;       ///< MPI processes (cluster.hpp)
-    std::string simd;        ///< the SIMD target the kernels ran on
     std::vector<std::string> warnings;  ///< the scenario's
-    double elapsed_seconds = 0.0;
 };
 
 /** Sobol indices and the tornado for `series` (default total) in every year, sorted by `year`

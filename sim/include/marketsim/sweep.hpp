@@ -42,7 +42,7 @@ struct SweepPoint {
     std::vector<double> target_probability;  ///< each of the scenario's targets (at this point)
 };
 
-struct Sweep {
+struct Sweep : RunFacts {
     std::string scenario;              ///< the name of the scenario swept
     std::vector<std::string> axes;     ///< the paths, in grid order
     std::string series;                ///< the series summarised
@@ -50,12 +50,6 @@ struct Sweep {
     std::vector<Target> targets;       ///< the scenario's targets at the first point
     std::vector<SweepPoint> points;
     std::vector<std::string> warnings;
-    std::uint64_t seed = 0;
-    std::uint64_t paths = 0;
-    int threads = 0;    ///< per process
-    int processes = 1;  ///< MPI processes (cluster.hpp)
-    std::string simd;   ///< the SIMD target the kernels ran on
-    double elapsed_seconds = 0.0;
 };
 
 /** A sweep axis from its parts: values lo, lo + step, ... as parse_sweep_axis makes them. Throws

@@ -128,9 +128,9 @@ KernelRates kernel_rates(const Model& model, double relative_accuracy, double ba
         const auto start = Clock::now();
         for (std::uint64_t b = 0; b < batches; ++b) {
             const double* x = values.data() + ((b * kLanes) & mask);
-            double lo = 0, hi = 0;
-            if (kernels::chunk_stats(x, kLanes, base_value, sketch.multiplier(), partial.data(), index.data(), &lo, &hi))
-                sketch.add_positive(index.data(), kLanes, lo, hi);
+            kernels::ChunkExtremes extremes;
+            if (kernels::chunk_stats(x, kLanes, base_value, sketch.multiplier(), partial.data(), index.data(), &extremes))
+                sketch.add_positive(index.data(), kLanes, extremes);
         }
         k.inserts = static_cast<double>(batches * kLanes) / seconds_since(start);
         sink = static_cast<double>(sketch.count()) + partial[0];

@@ -1,6 +1,7 @@
 #include "marketsim/calibrate.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -134,6 +135,7 @@ Calibration calibrate(const Scenario& base, const CalibrationTarget& target, con
                       const RunOptions& run_options) {
     if (run_options.paths < 2) throw InputError("calibrate needs at least 2 paths");
     apply_simd(run_options);
+    const auto started = std::chrono::steady_clock::now();
     Calibration c;
     c.scenario = base.name;
     c.target = target;
@@ -193,6 +195,7 @@ Calibration calibrate(const Scenario& base, const CalibrationTarget& target, con
     c.slope = (eval.seen[above] - eval.seen[below]) / (above - below);
     c.value_half_width = c.slope != 0.0 ? at.half_width / std::fabs(c.slope) : std::numeric_limits<double>::infinity();
     c.evaluations = eval.evaluations;
+    c.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return c;
 }
 

@@ -9,11 +9,25 @@
 #include "stats/quantiles.hpp"
 
 namespace marketsim {
+namespace {
+
+/** The run's facts every summary records. */
+void put_facts(nlohmann::json& j, const RunFacts& f) {
+    j["marketsim_version"] = std::string(version());
+    j["seed"] = f.seed;
+    j["paths"] = f.paths;
+    j["threads"] = f.threads;
+    j["processes"] = f.processes;
+    j["simd"] = f.simd;
+    j["elapsed_seconds"] = f.elapsed_seconds;
+}
+
+}  // namespace
 
 nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     using nlohmann::json;
     json j;
-    j["marketsim_version"] = std::string(version());
+    put_facts(j, r);
     const json scenario = to_json(sc);
     j["scenario_hash"] = hex64(fnv1a64(scenario.dump()));
     json files = json::array();
@@ -21,18 +35,12 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     j["input_files"] = files;
     j["hash_algorithm"] = "FNV-1a 64-bit";
     j["scenario"] = scenario;
-    j["seed"] = r.seed;
-    j["paths"] = r.paths;
     // an interrupted run: the bands are those of the first `paths` (whole blocks) of `paths_planned`
     j["partial"] = r.partial();
     if (r.partial()) {
         j["paths_planned"] = r.paths_planned;
         j["interrupted_by"] = interrupt::name(r.interrupted_by);
     }
-    j["threads"] = r.threads;
-    j["processes"] = r.processes;
-    j["simd"] = r.simd;
-    j["elapsed_seconds"] = r.elapsed_seconds;
     if (r.precision)
         j["precision"] = {{"target", r.precision->target},
                           {"reached", r.precision->reached},
@@ -101,21 +109,15 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
 
 nlohmann::json summary_json(const Comparison& c) {
     nlohmann::json j;
-    j["marketsim_version"] = std::string(version());
+    put_facts(j, c);
     j["scenarios"] = c.scenarios;
-    j["seed"] = c.seed;
-    j["paths"] = c.paths;
-    j["threads"] = c.threads;
-    j["processes"] = c.processes;
-    j["simd"] = c.simd;
-    j["elapsed_seconds"] = c.elapsed_seconds;
     j["warnings"] = c.warnings;
     return j;
 }
 
 nlohmann::json summary_json(const Sweep& s, const std::vector<SweepAxis>& axes, const std::vector<std::string>& fixed) {
     nlohmann::json j;
-    j["marketsim_version"] = std::string(version());
+    put_facts(j, s);
     j["scenario"] = s.scenario;
     j["axes"] = nlohmann::json::array();
     for (const SweepAxis& ax : axes)
@@ -124,31 +126,19 @@ nlohmann::json summary_json(const Sweep& s, const std::vector<SweepAxis>& axes, 
     j["series"] = s.series;
     j["year"] = s.year;
     j["points"] = s.points.size();
-    j["seed"] = s.seed;
-    j["paths"] = s.paths;
-    j["threads"] = s.threads;
-    j["processes"] = s.processes;
-    j["simd"] = s.simd;
-    j["elapsed_seconds"] = s.elapsed_seconds;
     j["warnings"] = s.warnings;
     return j;
 }
 
 nlohmann::json summary_json(const Sensitivity& s) {
     nlohmann::json j;
-    j["marketsim_version"] = std::string(version());
+    put_facts(j, s);
     j["scenario"] = s.scenario;
     j["series"] = s.series;
     j["year"] = s.year;
     j["p50"] = s.p50;
-    j["seed"] = s.seed;
     j["seed_sample_b"] = s.seed_b;
-    j["paths"] = s.paths;
     j["model_evaluations_per_path"] = s.evaluations;
-    j["threads"] = s.threads;
-    j["processes"] = s.processes;
-    j["simd"] = s.simd;
-    j["elapsed_seconds"] = s.elapsed_seconds;
     j["estimators"] = "first order: Saltelli (2010); total: Jansen (1999); grouped draws, pick-freeze over counter-based streams";
     j["warnings"] = s.warnings;
     return j;
@@ -156,7 +146,7 @@ nlohmann::json summary_json(const Sensitivity& s) {
 
 nlohmann::json calibration_json(const Calibration& c) {
     nlohmann::json j;
-    j["marketsim_version"] = std::string(version());
+    put_facts(j, c);
     j["scenario"] = c.scenario;
     j["target"] = {{"series", c.target.series}, {"year", c.target.year}, {"value", c.target.value},
                    {"statistic", statistic_name(c.stat)}};
@@ -170,10 +160,6 @@ nlohmann::json calibration_json(const Calibration& c) {
     j["bracket"] = {c.lo, c.hi};
     j["tolerance"] = c.tolerance;
     j["evaluations"] = c.evaluations;
-    j["seed"] = c.seed;
-    j["paths"] = c.paths;
-    j["processes"] = c.processes;
-    j["simd"] = c.simd;
     j["warnings"] = c.warnings;
     return j;
 }

@@ -77,9 +77,9 @@ void BandAccumulator::add_values(std::size_t stat, const double* x, std::uint32_
     assert(block_lane_ % 8 == 0);
     if (index_.size() < n) index_.resize(n);
     double* partial = &partial_[stat * 32];
-    double lo = 0.0, hi = 0.0;
-    if (kernels::chunk_stats(x, n, reference_[stat], sketch_[stat].multiplier(), partial, index_.data(), &lo, &hi)) {
-        sketch_[stat].add_positive(index_.data(), n, lo, hi);
+    kernels::ChunkExtremes extremes;
+    if (kernels::chunk_stats(x, n, reference_[stat], sketch_[stat].multiplier(), partial, index_.data(), &extremes)) {
+        sketch_[stat].add_positive(index_.data(), n, extremes);
     } else {  // zeros, negative values (differences), or a value that is not finite
         for (std::uint32_t q = 0; q < n; ++q)
             if (!std::isfinite(x[q])) overflow(stat);

@@ -121,10 +121,11 @@ double QuantileSketch::value_of(std::int64_t index) const noexcept {
     return std::ldexp(2 * lo * (hi / (lo + hi)), e_lo);
 }
 
-void QuantileSketch::add_positive(const std::int64_t* index, std::size_t n, double min, double max) {
+void QuantileSketch::add_positive(const std::int64_t* index, std::size_t n, const kernels::ChunkExtremes& extremes) {
     if (n == 0) return;
     // the mapping is monotone: the extremes' buckets bound every index, so one range check serves all
-    positive_.cover(index_of(min), index_of(max));
+    positive_.cover(extremes.min_index, extremes.max_index);
+    const double min = extremes.min, max = extremes.max;
     std::uint64_t* counts = positive_.counts.data();
     const std::int64_t offset = positive_.offset;
     // the counts of a series-year span tens of kilobytes: ask for all the lines first

@@ -51,8 +51,8 @@ public:
     /** The bucket of a positive finite magnitude: ceil(m (e + P(s))) (sketch_kernels.hpp). */
     std::int64_t index_of(double magnitude) const noexcept;
     /** Count n positive values whose buckets were computed already (index_of of each), with their
-     *  minimum and maximum. The vectorized sampler's insert. */
-    void add_positive(const std::int64_t* index, std::size_t n, double min, double max);
+     *  extremes and the extremes' buckets (kernels::chunk_stats). The vectorized sampler's insert. */
+    void add_positive(const std::int64_t* index, std::size_t n, const kernels::ChunkExtremes& extremes);
     /** Buckets spanned: lowest to highest non-empty bucket of each sign, plus one if a zero was
      *  seen. Memory is at most about 1.5 times this (spare room for amortised growth). */
     std::size_t bucket_count() const noexcept;

@@ -70,7 +70,7 @@ void BucketIndices(const double* magnitude, std::size_t n, double multiplier, st
 }
 
 bool ChunkStats(const double* x, std::uint32_t n, double reference, double multiplier, double* partial,
-                std::int64_t* index, double* min_out, double* max_out) {
+                std::int64_t* index, ChunkExtremes* extremes) {
     const hn::ScalableTag<double> d;
     const std::size_t lanes = hn::Lanes(d);
     using V = hn::Vec<decltype(d)>;
@@ -93,8 +93,8 @@ bool ChunkStats(const double* x, std::uint32_t n, double reference, double multi
         vmin = std::min(vmin, x[i]);
         vmax = std::max(vmax, x[i]);
     }
-    *min_out = vmin;
-    *max_out = vmax;
+    extremes->min = vmin;
+    extremes->max = vmax;
 
     // power sums: lane j of every group of 8 feeds partial sums j, in lane order
     const V ref = hn::Set(d, reference);
@@ -117,8 +117,13 @@ bool ChunkStats(const double* x, std::uint32_t n, double reference, double multi
         partial[24 + j] += d2 * d2;
     }
 
-    // bucket indices: every value here is a positive normal double
+    // bucket indices: every value here is a positive normal double; and the extremes' buckets
     StoreBucketIndices(d, x, n, multiplier, index, /*subnormals=*/false);
+    const double ends[2] = {vmin, vmax};
+    std::int64_t end_index[2];
+    StoreBucketIndices(d, ends, 2, multiplier, end_index, /*subnormals=*/false);
+    extremes->min_index = end_index[0];
+    extremes->max_index = end_index[1];
     return true;
 }
 
@@ -136,8 +141,8 @@ void bucket_indices(const double* magnitude, std::size_t n, double multiplier, s
 }
 
 bool chunk_stats(const double* x, std::uint32_t n, double reference, double multiplier, double* partial,
-                 std::int64_t* index, double* min, double* max) {
-    return HWY_DYNAMIC_DISPATCH(ChunkStats)(x, n, reference, multiplier, partial, index, min, max);
+                 std::int64_t* index, ChunkExtremes* extremes) {
+    return HWY_DYNAMIC_DISPATCH(ChunkStats)(x, n, reference, multiplier, partial, index, extremes);
 }
 
 }  // namespace marketsim::kernels

@@ -23,13 +23,19 @@ namespace kernels {
  *  ones included. */
 void bucket_indices(const double* magnitude, std::size_t n, double multiplier, std::int64_t* index);
 
+/** The smallest and largest of a chunk's values, and their buckets (which bound every other
+ *  value's: the mapping is monotone). */
+struct ChunkExtremes {
+    double min = 0.0, max = 0.0;
+    std::int64_t min_index = 0, max_index = 0;
+};
+
 /** Statistics of one series-year over a chunk's values x[0..n): power sums of d = x - reference
  *  added into partial[k * 8 + j] (k = power - 1, j = lane mod 8, in lane order), each value's
- *  bucket index (as bucket_indices), and the minimum and maximum. Returns false, touching
- *  nothing, when some value is not a positive normal finite double; the caller then takes the
- *  general path. */
+ *  bucket index (as bucket_indices), and the extremes. Returns false, touching nothing, when
+ *  some value is not a positive normal finite double; the caller then takes the general path. */
 bool chunk_stats(const double* x, std::uint32_t n, double reference, double multiplier, double* partial,
-                 std::int64_t* index, double* min, double* max);
+                 std::int64_t* index, ChunkExtremes* extremes);
 
 }  // namespace kernels
 }  // namespace marketsim
