@@ -353,7 +353,7 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
     o << "<h2>The total</h2>\n" << fan_svg(r, 0, "total", unit, 760, 360, targets, true) << "\n";
     for (const TargetResult& t : r.targets)
         o << "<p>Target: " << esc(t.target.series) << " at or above " << format_number(t.target.value) << " in " << t.target.year
-          << ": met in <b>" << num(100 * t.probability, "%.1f") << "%</b> of paths (+/- " << num(100 * 1.96 * t.se, "%.1f")
+          << ": met in <b>" << num(100 * t.probability, "%.1f") << "%</b> of paths (+/- " << num(100 * kZ95 * t.se, "%.1f")
           << " points, 95%).</p>\n";
 
     // small multiples: each dimension's members
