@@ -9,9 +9,11 @@ set -eu
 # clang, libclang-rt-14-dev: the fuzz targets (libFuzzer with the address and undefined sanitizers).
 # chromium: the tests render report.html headless and check the screenshot and console; marketsim
 # itself never needs it.
+# libcpp-httplib-dev: the HTTP server of `marketsim serve`.
 
 PACKAGES="g++ cmake ninja-build pkg-config libeigen3-dev libtbb-dev libcli11-dev catch2
 libtomlplusplus-dev libhwy-dev libxlsxwriter-dev zlib1g-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy
+libcpp-httplib-dev
 libopenmpi-dev openmpi-bin clang libclang-rt-14-dev chromium"
 
 missing=""

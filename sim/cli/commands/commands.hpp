@@ -14,5 +14,6 @@ Command add_sweep(CLI::App& app, Shared& shared);
 Command add_calibrate(CLI::App& app, Shared& shared);
 Command add_sensitivity(CLI::App& app, Shared& shared);
 Command add_bench(CLI::App& app, Shared& shared);
+Command add_serve(CLI::App& app);
 
 }  // namespace marketsim::cli

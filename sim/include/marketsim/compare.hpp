@@ -31,4 +31,18 @@ struct Comparison : RunFacts {
  *  when stopped (nothing partial is reported). */
 Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& options);
 
+/** How much a series moved in a what-if at the horizon. */
+struct Moved {
+    std::string series;
+    double a_p50 = 0.0;        ///< the first scenario's median
+    double b_p50 = 0.0;        ///< the what-if's median
+    double change = 0.0;       ///< b_p50 - a_p50
+    double change_pct = 0.0;   ///< change / a_p50 (a fraction)
+    double prob_b_gt_a = 0.0;  ///< share of paths where the what-if is larger
+};
+
+/** The series of scenario k (1 .. scenarios - 1) ranked by how far their horizon median moved
+ *  from the first scenario's (largest absolute change first; ties in series order), at most `top`. */
+std::vector<Moved> what_moved(const Comparison& comparison, std::size_t k, std::size_t top = 10);
+
 }  // namespace marketsim

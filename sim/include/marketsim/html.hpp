@@ -11,6 +11,32 @@
 
 namespace marketsim {
 
+/** A point marked on a chart, e.g. a target. */
+struct ChartMarker {
+    int year = 0;
+    double value = 0.0;
+    std::string label;  ///< its tooltip
+};
+
+/** What a fan chart shows besides its series' bands (P5-P95, P10-P90, P25-P75) and median. */
+struct FanChart {
+    std::string title;
+    int width = 760, height = 360;  ///< pixels
+    bool legend = false;
+    std::vector<ChartMarker> markers;
+    /// another run of the same scenario's series (e.g. the unchanged scenario under a what-if):
+    /// its P5-P95 and median drawn in grey underneath, named in the legend by underneath_label
+    const Results* underneath = nullptr;
+    std::string underneath_label = "unchanged";
+    std::vector<std::vector<double>> paths;  ///< whole paths (a value per year) drawn as thin lines
+};
+
+/** One fan chart as inline SVG, styled by the classes of chart_css(). */
+std::string fan_chart_svg(const Results& results, std::size_t series, const FanChart& chart);
+
+/** The CSS of the charts' classes. */
+std::string chart_css();
+
 /** A run: the fan chart of the total (P5-P95, P10-P90 and P25-P75 bands, the median, targets as
  *  markers), small multiples of every dimension's members, the bands of the total for chosen
  *  years, the CAGR distribution, the Monte Carlo error, the assumptions and the run's facts. */

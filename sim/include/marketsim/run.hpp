@@ -139,6 +139,20 @@ struct Results : RunFacts {
  *  values overflow double (naming the series and year). */
 Results run(const Scenario& scenario, const RunOptions& options);
 
+/** Whole paths: values[s][p][t] is series `series[s]` on path p (0 .. count - 1) in year
+ *  base_year + t, the same paths run() samples first with the same seed. */
+struct SamplePaths {
+    std::vector<std::string> series;
+    int base_year = 0;
+    std::vector<std::vector<std::vector<double>>> values;
+};
+
+/** The first `count` paths of the scenario (seed: `seed`, else the scenario's) for the named
+ *  series. Throws InputError for an unknown series, or when they would need more than
+ *  `max_bytes`. */
+SamplePaths sample_paths(const Scenario& scenario, const std::vector<std::string>& series, std::uint64_t count,
+                         std::optional<std::uint64_t> seed = std::nullopt, double max_bytes = 1073741824.0);
+
 /** The thread count in force: `threads`, or all the machine's cores when 0. */
 int thread_count(int threads);
 

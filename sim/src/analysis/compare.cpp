@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <tbb/enumerable_thread_specific.h>
 
@@ -11,6 +12,7 @@
 #include "marketsim/cluster.hpp"
 #include "marketsim/error.hpp"
 #include "marketsim/interrupt.hpp"
+#include "marketsim/quantiles.hpp"
 #include "marketsim/simd.hpp"
 #include "sampling/kernels.hpp"
 
@@ -221,6 +223,28 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
                 share[s * t_count + t] = static_cast<double>(greater[k - 1][t * ns + s]) / static_cast<double>(options.paths);
         out.greater.push_back(std::move(share));
     }
+    return out;
+}
+
+std::vector<Moved> what_moved(const Comparison& c, std::size_t k, std::size_t top) {
+    if (k == 0 || k >= c.bands.size()) throw InputError("what_moved: scenario " + std::to_string(k) + " is not a what-if");
+    const Results& a = c.bands[0];
+    const Results& b = c.bands[k];
+    const std::size_t median = nearest_quantile(a.quantiles, 0.5), years = static_cast<std::size_t>(a.years);
+    std::vector<Moved> out;
+    for (std::size_t s = 0; s < c.delta[k - 1].series.size(); ++s) {
+        Moved m;
+        m.series = a.series[s];
+        m.a_p50 = a.band(s, a.years).quantile[median];
+        m.b_p50 = b.band(s, b.years).quantile[nearest_quantile(b.quantiles, 0.5)];
+        m.change = m.b_p50 - m.a_p50;
+        m.change_pct = m.a_p50 != 0.0 ? m.change / m.a_p50 : 0.0;
+        m.prob_b_gt_a = c.greater[k - 1][s * (years + 1) + years];
+        out.push_back(m);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Moved& x, const Moved& y) { return std::fabs(x.change) > std::fabs(y.change); });
+    if (out.size() > top) out.resize(top);
     return out;
 }
 

@@ -142,6 +142,38 @@ BandAccumulator accumulate(const Model& model, double relative_accuracy, const s
     return total;
 }
 
+SamplePaths sample_paths(const Scenario& scenario, const std::vector<std::string>& series, std::uint64_t count,
+                         std::optional<std::uint64_t> seed, double max_bytes) {
+    const Model model = compile_for_run(scenario, seed);
+    SamplePaths out;
+    out.base_year = model.base_year;
+    std::vector<std::uint32_t> index;
+    for (const std::string& name : series) {
+        index.push_back(static_cast<std::uint32_t>(detail::find_series(model.series, name)));
+        out.series.push_back(name);
+    }
+    const double bytes = 8.0 * static_cast<double>(count) * static_cast<double>(series.size()) * (model.years + 1);
+    if (bytes > max_bytes)
+        throw InputError(std::to_string(count) + " paths of " + std::to_string(series.size()) + " series would need " +
+                         format_number(bytes / 1048576.0) + " MiB, above the limit of " + format_number(max_bytes / 1048576.0) +
+                         " MiB; ask for fewer paths or series");
+    out.values.assign(series.size(), std::vector<std::vector<double>>(count, std::vector<double>(model.years + 1)));
+    ChunkSampler sampler(model);
+    const std::uint32_t cap = sampler.capacity();
+    for (std::uint64_t first = 0; first < count; first += cap) {
+        const auto lanes = static_cast<std::uint32_t>(std::min<std::uint64_t>(cap, count - first));
+        sampler.simulate(first, lanes, [&](int t, const double* values, std::uint32_t n) {
+            for (std::size_t k = 0; k < index.size(); ++k)
+                for (std::uint32_t i = 0; i < n; ++i) {
+                    const double v = values[static_cast<std::size_t>(index[k]) * cap + i];
+                    if (!std::isfinite(v)) throw_overflow(model, index[k], t);
+                    out.values[k][first + i][static_cast<std::size_t>(t)] = v;
+                }
+        });
+    }
+    return out;
+}
+
 Results run(const Scenario& scenario, const RunOptions& options) {
     check_options(scenario, options);
     apply_simd(options);

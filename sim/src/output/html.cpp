@@ -50,33 +50,42 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
     return out;
 }
 
-struct Marker {
-    int year;
-    double value;
-    std::string label;
-};
-
 /** A fan chart of series s: the P5-P95, P10-P90 and P25-P75 bands (those the run computed), the
- *  median, markers; width x height pixels. */
-std::string fan_svg(const Results& r, std::size_t s, const std::string& title, const std::string& unit, int width,
-                    int height, const std::vector<Marker>& markers, bool legend) {
+ *  median, the chart's markers, another run's fan underneath and sample paths on top. */
+std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
+    const int width = chart.width, height = chart.height;
+    const bool legend = chart.legend;
+    const std::vector<ChartMarker>& markers = chart.markers;
+    const Results* under = chart.underneath;
+    const std::string& unit = r.unit;
     const int left = 62, right = 14, top = legend ? 46 : 30, bottom = 38;
     const int t_count = r.years + 1;
     const std::pair<double, double> bands[] = {{0.05, 0.95}, {0.10, 0.90}, {0.25, 0.75}};
     double lo = INFINITY, hi = -INFINITY;
-    for (int t = 0; t < t_count; ++t)
+    for (int t = 0; t < t_count; ++t) {
         for (double q : r.band(s, t).quantile) lo = std::min(lo, q), hi = std::max(hi, q);
-    for (const Marker& m : markers) lo = std::min(lo, m.value), hi = std::max(hi, m.value);
+        if (under)
+            for (double q : under->band(s, t).quantile) lo = std::min(lo, q), hi = std::max(hi, q);
+    }
+    for (const ChartMarker& m : markers) lo = std::min(lo, m.value), hi = std::max(hi, m.value);
+    for (const std::vector<double>& path : chart.paths)
+        for (double v : path) lo = std::min(lo, v), hi = std::max(hi, v);
     const std::vector<double> yt = nice_ticks(lo, hi, 5);
     const double y0 = std::min(lo, yt.front()), y1 = std::max(hi, yt.back());
     const auto X = [&](double year) {
         return left + (year - r.base_year) / std::max(1, r.years) * (width - left - right);
     };
     const auto Y = [&](double v) { return top + (y1 - v) / (y1 - y0) * (height - top - bottom); };
+    const auto line = [&](const Results& from, std::size_t k) {  // the points of quantile k over the years
+        std::string points;
+        for (int t = 0; t < t_count; ++t)
+            points += num(X(from.base_year + t), "%.1f") + ',' + num(Y(from.band(s, t).quantile[k]), "%.1f") + ' ';
+        return points;
+    };
     std::ostringstream o;
     o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\""
-      << width << "\" height=\"" << height << "\"><title>" << esc(title) << "</title>";
-    o << "<text x=\"" << left << "\" y=\"18\" class=\"ct\">" << esc(title) << "</text>";
+      << width << "\" height=\"" << height << "\"><title>" << esc(chart.title) << "</title>";
+    o << "<text x=\"" << left << "\" y=\"18\" class=\"ct\">" << esc(chart.title) << "</text>";
     for (double v : yt) {
         o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\""
           << num(Y(v), "%.1f") << "\" class=\"grid\"/>";
@@ -89,24 +98,36 @@ std::string fan_svg(const Results& r, std::size_t s, const std::string& title, c
     o << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 4 << "\" class=\"xl\">year</text>";
     o << "<text transform=\"translate(12," << (top + height - bottom) / 2 << ") rotate(-90)\" class=\"xl\">"
       << esc(unit.empty() ? "value" : unit) << "</text>";
+    if (under) {  // the other run's P5-P95 and median, in grey, beneath this one
+        const std::optional<std::size_t> a = find_quantile(under->quantiles, 0.05), z = find_quantile(under->quantiles, 0.95),
+                                         m = find_quantile(under->quantiles, 0.5);
+        if (a && z) {
+            o << "<polygon class=\"under\" points=\"" << line(*under, *z);
+            for (int t = t_count; t-- > 0;)
+                o << num(X(under->base_year + t), "%.1f") << ',' << num(Y(under->band(s, t).quantile[*a]), "%.1f") << ' ';
+            o << "\"/>";
+        }
+        if (m) o << "<polyline class=\"under-median\" points=\"" << line(*under, *m) << "\"/>";
+    }
     const char* fills[] = {"band1", "band2", "band3"};
     for (int b = 0; b < 3; ++b) {
         const std::optional<std::size_t> lo_q = find_quantile(r.quantiles, bands[b].first),
                                          hi_q = find_quantile(r.quantiles, bands[b].second);
         if (!lo_q || !hi_q) continue;
-        const std::size_t a = *lo_q, z = *hi_q;
-        o << "<polygon class=\"" << fills[b] << "\" points=\"";
-        for (int t = 0; t < t_count; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(s, t).quantile[z]), "%.1f") << ' ';
-        for (int t = t_count; t-- > 0;) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(s, t).quantile[a]), "%.1f") << ' ';
+        o << "<polygon class=\"" << fills[b] << "\" points=\"" << line(r, *hi_q);
+        for (int t = t_count; t-- > 0;) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(s, t).quantile[*lo_q]), "%.1f") << ' ';
+        o << "\"/>";
+    }
+    for (const std::vector<double>& path : chart.paths) {
+        o << "<polyline class=\"path\" points=\"";
+        for (std::size_t t = 0; t < path.size(); ++t)
+            o << num(X(r.base_year + static_cast<double>(t)), "%.1f") << ',' << num(Y(path[t]), "%.1f") << ' ';
         o << "\"/>";
     }
     if (const std::optional<std::size_t> median = find_quantile(r.quantiles, 0.5)) {
-        const std::size_t m = *median;
-        o << "<polyline class=\"median\" points=\"";
-        for (int t = 0; t < t_count; ++t) o << num(X(r.base_year + t), "%.1f") << ',' << num(Y(r.band(s, t).quantile[m]), "%.1f") << ' ';
-        o << "\"/>";
+        o << "<polyline class=\"median\" points=\"" << line(r, *median) << "\"/>";
     }
-    for (const Marker& mk : markers) {
+    for (const ChartMarker& mk : markers) {
         const double x = X(mk.year), y = Y(mk.value);
         o << "<path class=\"target\" d=\"M" << num(x, "%.1f") << ',' << num(y - 6, "%.1f") << " l6,6 l-6,6 l-6,-6 z\"><title>"
           << esc(mk.label) << "</title></path>";
@@ -122,9 +143,15 @@ std::string fan_svg(const Results& r, std::size_t s, const std::string& title, c
               << "\"/><text x=\"" << lx + b * 78 + 18 << "\" y=\"" << ly + 9 << "\" class=\"lg\">" << names[b] << "</text>";
         o << "<line x1=\"" << lx + 234 << "\" x2=\"" << lx + 248 << "\" y1=\"" << ly + 5 << "\" y2=\"" << ly + 5
           << "\" class=\"median\"/><text x=\"" << lx + 252 << "\" y=\"" << ly + 9 << "\" class=\"lg\">median</text>";
-        if (!markers.empty())
-            o << "<path class=\"target\" d=\"M" << lx + 312 << ',' << ly - 1 << " l6,6 l-6,6 l-6,-6 z\"/><text x=\"" << lx + 322
+        int x = lx + 312;
+        if (!markers.empty()) {
+            o << "<path class=\"target\" d=\"M" << x << ',' << ly - 1 << " l6,6 l-6,6 l-6,-6 z\"/><text x=\"" << x + 10
               << "\" y=\"" << ly + 9 << "\" class=\"lg\">target</text>";
+            x += 62;
+        }
+        if (under)
+            o << "<rect x=\"" << x << "\" y=\"" << ly << "\" width=\"14\" height=\"10\" class=\"under\"/><text x=\"" << x + 18
+              << "\" y=\"" << ly + 9 << "\" class=\"lg\">" << esc(chart.underneath_label) << "</text>";
     }
     o << "</svg>";
     return o.str();
@@ -162,20 +189,46 @@ std::string cagr_svg(const Results& r, const std::vector<double>& cagr, double c
     return o.str();
 }
 
-const char* kStyle = R"(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a1a1a;max-width:1100px}
-h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccc;padding-bottom:3px}
-.sub{color:#555;margin:0 0 12px} table{border-collapse:collapse;font-size:13px;margin:6px 0}
-th,td{border:1px solid #ddd;padding:3px 7px;text-align:right} th{background:#f2f4f7} td.l,th.l{text-align:left}
+/** The charts' classes (the workbench page uses them too). */
+const char* kChartStyle = R"(
 .grid{stroke:#e3e3e3;stroke-width:1} .axis{stroke:#777;stroke-width:1}
 .ct{font-size:13px;font-weight:600;fill:#1a1a1a} .yl{font-size:11px;fill:#444;text-anchor:end}
 .xl{font-size:11px;fill:#444;text-anchor:middle} .lg{font-size:11px;fill:#333}
 .band1{fill:#0072B2;fill-opacity:.18} .band2{fill:#0072B2;fill-opacity:.30} .band3{fill:#0072B2;fill-opacity:.45}
 .median{fill:none;stroke:#003F66;stroke-width:2} .target{fill:#E69F00;stroke:#8a5d00;stroke-width:1}
+.under{fill:#999;fill-opacity:.25;stroke:#777;stroke-opacity:.5;stroke-dasharray:3 2}
+.under-median{fill:none;stroke:#555;stroke-width:1.5;stroke-dasharray:5 3}
+.path{fill:none;stroke:#222;stroke-opacity:.35;stroke-width:.8}
 .bar{fill:#0072B2;fill-opacity:.7} .central{stroke:#E69F00;stroke-width:2;stroke-dasharray:5 3}
+)";
+
+const std::string kStyle = std::string(R"(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a1a1a;max-width:1100px}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ccc;padding-bottom:3px}
+.sub{color:#555;margin:0 0 12px} table{border-collapse:collapse;font-size:13px;margin:6px 0}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:right} th{background:#f2f4f7} td.l,th.l{text-align:left}
 .multiples{display:flex;flex-wrap:wrap;gap:8px}
 @media print{body{margin:0;max-width:none} h2{break-after:avoid} svg,table{break-inside:avoid}}
-)";
+)") + kChartStyle;
+
+/** A small multiple: one member's fan. */
+FanChart small_multiple(const std::string& title) {
+    FanChart c;
+    c.title = title;
+    c.width = 360;
+    c.height = 220;
+    return c;
+}
+
+/** A what-if's fan of differences against the first scenario. */
+FanChart delta_chart(const std::string& title, bool legend) {
+    FanChart c;
+    c.title = title;
+    c.width = 540;
+    c.height = 300;
+    c.legend = legend;
+    return c;
+}
 
 const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"};
 
@@ -231,6 +284,12 @@ std::string overlay_svg(const std::vector<const Results*>& rs, const std::vector
 
 }  // namespace
 
+std::string fan_chart_svg(const Results& results, std::size_t series, const FanChart& chart) {
+    return fan_svg(results, series, chart);
+}
+
+std::string chart_css() { return kChartStyle; }
+
 std::string compare_report_html(const Comparison& c) {
     std::ostringstream o;
     const std::vector<std::string>& scenarios = c.scenarios;
@@ -247,7 +306,7 @@ std::string compare_report_html(const Comparison& c) {
     o << "<h2>The total</h2>\n" << overlay_svg(rs, names, unit) << "\n";
     o << "<h2>Against " << esc(scenarios.front()) << ", path by path</h2>\n<div class=\"multiples\">";
     for (std::size_t k = 1; k < scenarios.size(); ++k)
-        o << fan_svg(c.delta[k - 1], 0, "total: " + scenarios[k] + " - " + scenarios.front(), unit, 540, 300, {}, k == 1);
+        o << fan_svg(c.delta[k - 1], 0, delta_chart("total: " + scenarios[k] + " - " + scenarios.front(), k == 1));
     o << "</div>\n";
     const std::optional<std::size_t> q5 = find_quantile(a.quantiles, 0.05), q50 = find_quantile(a.quantiles, 0.5),
                                      q95 = find_quantile(a.quantiles, 0.95);
@@ -344,13 +403,17 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
       << (unit.empty() ? "" : ", values in " + esc(unit)) << ".</p>\n";
 
     // the total's fan with the targets on it
-    std::vector<Marker> targets;
+    std::vector<ChartMarker> targets;
     for (const TargetResult& t : r.targets)
         if (t.target.series == "total")
             targets.push_back({t.target.year, t.target.value,
                                "target " + format_number(t.target.value) + " in " + std::to_string(t.target.year) + ": met in " +
                                    num(100 * t.probability, "%.1f") + "% of paths"});
-    o << "<h2>The total</h2>\n" << fan_svg(r, 0, "total", unit, 760, 360, targets, true) << "\n";
+    FanChart total;
+    total.title = "total";
+    total.legend = true;
+    total.markers = targets;
+    o << "<h2>The total</h2>\n" << fan_svg(r, 0, total) << "\n";
     for (const TargetResult& t : r.targets)
         o << "<p>Target: " << esc(t.target.series) << " at or above " << format_number(t.target.value) << " in " << t.target.year
           << ": met in <b>" << num(100 * t.probability, "%.1f") << "%</b> of paths (+/- " << num(100 * kZ95 * t.se, "%.1f")
@@ -361,7 +424,7 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
     for (const Dimension& d : sc.dimensions) {
         o << "<h2>By " << esc(d.name) << "</h2>\n<div class=\"multiples\">";
         for (std::size_t k = 0; k < d.members.size() && s < r.series.size(); ++k, ++s)
-            o << fan_svg(r, s, r.series[s], unit, 360, 220, {}, false);
+            o << fan_svg(r, s, small_multiple(r.series[s]));
         o << "</div>\n";
     }
 

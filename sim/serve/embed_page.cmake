@@ -1,0 +1,17 @@
+# Writes OUTPUT, a C++ file defining marketsim::serve::page's strings from the page's files
+# (cmake -DPAGE_DIR=<sim/serve/page> -DOUTPUT=<page.cpp> -P embed_page.cmake).
+set(code "// Generated from sim/serve/page by embed_page.cmake: do not edit.\n#include \"page.hpp\"\n\nnamespace marketsim::serve::page {\n")
+foreach(pair IN ITEMS "index_html:index.html" "app_js:app.js" "style_css:style.css")
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 name)
+  list(GET pair 1 file)
+  file(READ "${PAGE_DIR}/${file}" text)
+  string(FIND "${text}" ")page\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} holds the raw string's end marker )page\"")
+  endif()
+  string(APPEND code "extern const char* const ${name} = R\"page(${text})page\";\n")
+endforeach()
+string(APPEND code "\n}  // namespace marketsim::serve::page\n")
+file(WRITE "${OUTPUT}.tmp" "${code}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
