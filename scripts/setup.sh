@@ -1,7 +1,8 @@
 #!/bin/sh
-# Installs the Debian packages marketsim needs to build, test and benchmark. Idempotent: does
-# nothing (and prints nothing) when every package is already installed. Run as root, or as a user
-# with sudo. Targets Debian 12 (bookworm).
+# Installs the Debian packages marketsim needs to build, test and benchmark, then the browser
+# tests' one npm package (playwright-core, at the version tests/browser/package-lock.json pins).
+# Idempotent: does nothing (and prints nothing) when everything is already installed. Run as root,
+# or as a user with sudo. Targets Debian 12 (bookworm).
 set -eu
 
 # zlib1g-dev: libxlsxwriter's pkg-config file links -lz, and libxlsxwriter-dev does not pull it in.
@@ -10,11 +11,16 @@ set -eu
 # chromium: the tests render report.html headless and check the screenshot and console; marketsim
 # itself never needs it.
 # libcpp-httplib-dev: the HTTP server of `marketsim serve`.
+# nodejs, npm: the browser tests of the workbench page (Playwright); skipped when a Node.js with npm
+# is already on the PATH, since another distribution's nodejs conflicts with Debian's npm.
 
 PACKAGES="g++ cmake ninja-build pkg-config libeigen3-dev libtbb-dev libcli11-dev catch2
 libtomlplusplus-dev libhwy-dev libxlsxwriter-dev zlib1g-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy
 libcpp-httplib-dev
 libopenmpi-dev openmpi-bin clang libclang-rt-14-dev chromium"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    PACKAGES="$PACKAGES nodejs npm"
+fi
 
 missing=""
 for pkg in $PACKAGES; do
@@ -23,19 +29,30 @@ for pkg in $PACKAGES; do
         missing="$missing $pkg"
     fi
 done
-[ -n "$missing" ] || exit 0
 
-if [ "$(id -u)" -eq 0 ]; then
-    as_root=""
-elif command -v sudo >/dev/null 2>&1; then
-    as_root="sudo"
-else
-    echo "setup.sh: need root or sudo to install:$missing" >&2
-    exit 1
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        as_root=""
+    elif command -v sudo >/dev/null 2>&1; then
+        as_root="sudo"
+    else
+        echo "setup.sh: need root or sudo to install:$missing" >&2
+        exit 1
+    fi
+    echo "setup.sh: installing:$missing"
+    $as_root apt-get update
+    # shellcheck disable=SC2086  # word splitting of the package list is intended
+    $as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends $missing
 fi
 
-echo "setup.sh: installing:$missing"
-$as_root apt-get update
-# shellcheck disable=SC2086  # word splitting of the package list is intended
-$as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y --no-install-recommends $missing
+# playwright-core for the browser tests, as the lock file pins it (it drives Debian's chromium;
+# it downloads no browser of its own).
+browser_tests="$(dirname "$0")/../tests/browser"
+pinned=$(sed -n 's/.*"playwright-core": "\([0-9.]*\)".*/\1/p' "$browser_tests/package.json")
+installed=$(sed -n 's/^  "version": "\([0-9.]*\)".*/\1/p' \
+    "$browser_tests/node_modules/playwright-core/package.json" 2>/dev/null || true)
+if [ "$installed" != "$pinned" ]; then
+    echo "setup.sh: installing playwright-core $pinned for the browser tests"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$browser_tests" --no-audit --no-fund --ignore-scripts
+fi

@@ -81,3 +81,25 @@ endforeach()
 add_test(NAME architecture.layers
   COMMAND "${MARKETSIM_REFERENCE_PYTHON}" ${CMAKE_CURRENT_SOURCE_DIR}/architecture/check_layers.py ${PROJECT_SOURCE_DIR})
 set_tests_properties(architecture.layers PROPERTIES LABELS unit)
+
+# marketsim serve over HTTP on loopback: its numbers against the command line's, its refusals, a
+# bounded load, clients hanging up, a clean stop (tests/serve/http_test.py).
+add_test(NAME serve.http
+  COMMAND "${MARKETSIM_REFERENCE_PYTHON}" ${CMAKE_CURRENT_SOURCE_DIR}/serve/http_test.py
+          $<TARGET_FILE:marketsim_cli> ${PROJECT_SOURCE_DIR})
+set_tests_properties(serve.http PROPERTIES LABELS cli TIMEOUT 600 PROCESSORS 2)
+
+# The workbench page in Debian's chromium, driven by Playwright (tests/browser/workbench.test.mjs;
+# scripts/setup.sh installs node, chromium and the pinned playwright-core). Skipped, and said so,
+# when any of them is missing.
+find_program(MARKETSIM_NODE node)
+if(MARKETSIM_NODE)
+  add_test(NAME browser.workbench
+    COMMAND "${MARKETSIM_NODE}" workbench.test.mjs $<TARGET_FILE:marketsim_cli> ${PROJECT_SOURCE_DIR}
+    WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/browser)
+else()
+  add_test(NAME browser.workbench
+    COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: no node on the PATH (scripts/setup.sh installs nodejs)")
+endif()
+set_tests_properties(browser.workbench PROPERTIES
+  LABELS browser TIMEOUT 300 PROCESSORS 2 SKIP_RETURN_CODE 77 SKIP_REGULAR_EXPRESSION "SKIPPED: ")

@@ -9,6 +9,7 @@ const client = 'page-' + Math.random().toString(36).slice(2) + Date.now().toStri
 let inputs = [];     // /api/inputs: path, value, label, group, kind, min, max, step, row
 let scenario = null; // the scenario's facts
 let latest = 0;      // the newest request: only its answer is drawn
+let pending = null;  // the AbortController of the run request still waiting for its answer
 
 /** Numbers as the report prints them: four significant digits. */
 function fmt(x) {
@@ -17,10 +18,11 @@ function fmt(x) {
 }
 const percent = (x, digits = 1) => (100 * x).toFixed(digits) + '%';
 
-async function api(path, body) {
+async function api(path, body, signal) {
   const init = body === undefined ? {} : {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
   };
+  if (signal) init.signal = signal;
   const res = await fetch(path, init);
   return { status: res.status, data: await res.json() };
 }
@@ -93,6 +95,8 @@ function buildControls() {
     Object.assign(number, { type: 'number', step: 'any' });
     number.setAttribute('aria-label', input.label + ' (value)');
     number.dataset.path = input.path;
+    number.dataset.kind = input.kind;
+    if (input.row !== undefined && input.row !== null) number.dataset.row = String(input.row);
     range.addEventListener('input', () => change(input, Number(range.value)));
     number.addEventListener('change', () => { if (number.value !== '') change(input, Number(number.value)); });
     box.append(label, range, number);
@@ -132,17 +136,25 @@ function change(input, value) {
 
 async function run() {
   const mine = ++latest;
+  document.body.dataset.requested = String(mine);
   status('sampling ' + state.paths.toLocaleString('en') + ' paths ...');
   const request = {
     file: state.file, set: state.set, paths: state.paths, compare: true, client,
     charts: { dimension: state.dim }, sample_paths: state.spaghetti ? 20 : 0,
   };
+  // The page stops waiting for an older answer; the server, seeing the same client ask again,
+  // stops sampling for it (and answers 409 to a request nobody waits for any more).
+  if (pending) pending.abort();
+  const controller = new AbortController();
+  pending = controller;
   let reply;
   try {
-    reply = await api('/api/run', request);
+    reply = await api('/api/run', request, controller.signal);
   } catch (error) {
-    if (mine === latest) status('no answer from the server: ' + error, true);
+    if (mine === latest && error.name !== 'AbortError') status('no answer from the server: ' + error, true);
     return;
+  } finally {
+    if (pending === controller) pending = null;
   }
   if (mine !== latest || reply.status === 409) return;  // a newer request is on its way
   if (reply.status !== 200) {
