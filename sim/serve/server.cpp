@@ -70,6 +70,12 @@ void serve(const ServerOptions& options, std::ostream& out) {
     const Workbench bench(options);
     httplib::Server server;
     server.set_payload_max_length(std::size_t{1} << 20);
+    // SO_REUSEADDR only: a restart may take the port over from connections closing, but a second
+    // server must not share a port already listened on (httplib's default adds SO_REUSEPORT)
+    server.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     Clients clients;
 
     server.Get("/", [](const httplib::Request&, httplib::Response& res) {
