@@ -150,7 +150,9 @@ try {
   await drawn();
   check(await page.locator('#fan svg polyline.path').count() === 20, '20 sample paths are drawn over the bands');
 
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => {
+    for (const e of [document.scrollingElement, ...document.querySelectorAll('#controls, #results')]) e.scrollTop = 0;
+  });
   const shot = await page.screenshot();
   writeFileSync(process.env.MARKETSIM_SCREENSHOT || join(work, 'workbench.png'), shot);
   const { nonzero, distinct } = ink(shot);
