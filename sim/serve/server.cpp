@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <signal.h>
 
 #include "marketsim/error.hpp"
 #include "marketsim/html.hpp"
@@ -64,9 +65,33 @@ const char* reason(int status) {
     }
 }
 
+/** SIGINT and SIGTERM held back from this thread and every thread it starts (the server's and,
+ *  through them, the runs'), until the end of the scope; `deliver()` lets them reach the calling
+ *  thread. The watcher calls it, so a stop signal always reaches the one thread that waits for it,
+ *  asleep, and no other thread's system call is interrupted. */
+class StopSignals {
+public:
+    StopSignals() {
+        sigemptyset(&stops_);
+        sigaddset(&stops_, SIGINT);
+        sigaddset(&stops_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stops_, &previous_);
+    }
+    ~StopSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+    void deliver() const { pthread_sigmask(SIG_UNBLOCK, &stops_, nullptr); }
+
+private:
+    sigset_t stops_{};
+    sigset_t previous_{};
+};
+
 }  // namespace
 
 void serve(const ServerOptions& options, std::ostream& out) {
+    const StopSignals signals;  // before any thread starts
     const Workbench bench(options);
     httplib::Server server;
     server.set_payload_max_length(std::size_t{1} << 20);
@@ -144,6 +169,7 @@ void serve(const ServerOptions& options, std::ostream& out) {
     // the signal handlers only record a signal (interrupt.hpp): a watcher stops the server
     std::atomic<bool> done{false};
     std::thread watcher([&] {
+        signals.deliver();
         while (!done) {
             if (interrupt::received()) server.stop();  // again until it takes: the server may not listen yet
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
