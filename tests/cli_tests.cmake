@@ -84,10 +84,18 @@ set_tests_properties(architecture.layers PROPERTIES LABELS unit)
 
 # marketsim serve over HTTP on loopback: its numbers against the command line's, its refusals, a
 # bounded load, clients hanging up, a clean stop (tests/serve/http_test.py).
+# Under a sanitizer the memory check is left out: AddressSanitizer's quarantine keeps freed memory
+# resident (leaks are LeakSanitizer's to report when the server exits), ThreadSanitizer's shadow
+# memory grows with every address touched. The ThreadSanitizer tier runs it too (label threads):
+# the server's threads, the runs' and the superseding of a client's run.
+set(serve_http_options)
+if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=[^ ]*(address|thread)")
+  set(serve_http_options --sanitized)
+endif()
 add_test(NAME serve.http
   COMMAND "${MARKETSIM_REFERENCE_PYTHON}" ${CMAKE_CURRENT_SOURCE_DIR}/serve/http_test.py
-          $<TARGET_FILE:marketsim_cli> ${PROJECT_SOURCE_DIR})
-set_tests_properties(serve.http PROPERTIES LABELS cli TIMEOUT 600 PROCESSORS 2)
+          $<TARGET_FILE:marketsim_cli> ${PROJECT_SOURCE_DIR} ${serve_http_options})
+set_tests_properties(serve.http PROPERTIES LABELS "cli;threads" TIMEOUT 600 PROCESSORS 2)
 
 # The workbench page in Debian's chromium, driven by Playwright (tests/browser/workbench.test.mjs;
 # scripts/setup.sh installs node, chromium and the pinned playwright-core). Skipped, and said so,

@@ -4,7 +4,9 @@ line's (the same doubles), how it refuses bad requests (status and message), tha
 supersedes its client's older one only, a bounded load with flat memory, clients that hang up
 mid-request, and a clean stop on SIGTERM.
 
-Usage: http_test.py MARKETSIM SOURCE_DIR     (exit 0 when every check passed)
+Usage: http_test.py MARKETSIM SOURCE_DIR [--sanitized]     (exit 0 when every check passed)
+--sanitized: the binary is built with a sanitizer (AddressSanitizer's quarantine keeps freed memory
+resident, ThreadSanitizer's shadow memory grows), so the memory check is left out.
 """
 import csv
 import http.client
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 CLI, SOURCE = sys.argv[1], Path(sys.argv[2])
+SANITIZED = "--sanitized" in sys.argv[3:]
 failures = []
 
 
@@ -267,6 +270,10 @@ def run_checks(server, work, served):
     errors, seconds = load(50)
     after = server.peak_kib_since_reset()
     check(not errors and not warm, f"8 clients x 50 requests: no error ({len(errors)} failed; {400 / seconds:.1f} requests/s)")
+    if SANITIZED:
+        print(f"not measured: memory flatness under a sanitizer (peaks {before / 1024:.1f} and "
+              f"{after / 1024:.1f} MiB); the release build's run of this test measures it")
+        return
     check(after - before < 8 * 1024,
           f"memory stays flat under the load: peak {before / 1024:.1f} MiB in the first round, "
           f"{after / 1024:.1f} MiB in the 400 requests after it")
