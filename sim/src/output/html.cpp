@@ -35,6 +35,14 @@ std::string num(double x, const char* fmt = "%.4g") {
     return buf;
 }
 
+/** A member's shift: its number, or its year table as "2023: 0.02, 2030: 0". */
+std::string shift_cell(const Member& m) {
+    if (m.shift_table.empty()) return num(m.shift);
+    std::string out;
+    for (const auto& [year, value] : m.shift_table) out += (out.empty() ? "" : ", ") + std::to_string(year) + ": " + num(value);
+    return out;
+}
+
 /** Tick values 1, 2 or 5 x 10^k apart covering [lo, hi] with about `count` ticks. */
 std::vector<double> nice_ticks(double lo, double hi, int count) {
     if (!(hi > lo)) hi = lo + 1;
@@ -492,7 +500,7 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
     for (const Dimension& d : sc.dimensions) {
         o << "<table><tr><th class=\"l\">" << esc(d.name) << "</th><th>share</th><th>shift</th><th>sd scale</th></tr>\n";
         for (const Member& mem : d.members)
-            o << "<tr><td class=\"l\">" << esc(mem.name) << "</td><td>" << num(mem.share) << "</td><td>" << num(mem.shift) << "</td><td>"
+            o << "<tr><td class=\"l\">" << esc(mem.name) << "</td><td>" << num(mem.share) << "</td><td>" << shift_cell(mem) << "</td><td>"
               << num(mem.sd_scale) << "</td></tr>\n";
         o << "</table>\n";
     }
