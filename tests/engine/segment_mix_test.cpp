@@ -11,6 +11,7 @@
 
 #include "engine/engine.hpp"
 #include "marketsim/csv.hpp"
+#include "marketsim/html.hpp"
 #include "marketsim/json.hpp"
 #include "model/model.hpp"
 #include "sampling/path.hpp"
@@ -377,4 +378,34 @@ TEST_CASE("a target on a member's share counts the paths where the share reaches
     // the two regions are exchangeable: P(share of a >= 0.5) = 1/2, within 5 standard errors
     INFO("P calculated " << p << " expected 0.5 error " << p - 0.5 << " tolerance " << 5 * std::sqrt(0.25 / 1000));
     CHECK(std::fabs(p - 0.5) <= 5 * std::sqrt(0.25 / 1000));
+}
+
+TEST_CASE("the report lists shift tables - conditional shares and adjustments", "[engine][share_series][report]") {
+    const Scenario sc = scenario_from(R"(
+[scenario]
+base_year = 2022
+horizon = 2024
+base_value = 5
+[growth]
+rate = 0.05
+[[dimension]]
+name = "region"
+members = [ { name = "na", share = 0.5, shift = { 2023 = 0.02, 2030 = 0.0 } }, { name = "apac", share = 0.5 } ]
+[[dimension]]
+name = "type"
+members = [ { name = "voice", share = 0.4 }, { name = "video", share = 0.6 } ]
+[shares.type.region]
+apac = [0.25, 0.75]
+[[adjust]]
+name = "boost"
+where = { region = ["apac"], type = ["video"] }
+sd_scale = 1.5
+)");
+    RunOptions opt;
+    opt.paths = 100;
+    const std::string html = run_report_html(sc, run(sc, opt));
+    CHECK_THAT(html, Catch::Contains("<td>2023: 0.02, 2030: 0</td>"));
+    CHECK_THAT(html, Catch::Contains("type shares within region</th><th>voice</th><th>video</th>"));
+    CHECK_THAT(html, Catch::Contains("<td class=\"l\">apac</td><td>0.25</td><td>0.75</td>"));
+    CHECK_THAT(html, Catch::Contains("<td class=\"l\">boost</td><td class=\"l\">region: apac; type: video</td><td>0</td><td>1.5</td><td>1</td>"));
 }
