@@ -254,6 +254,26 @@ json input_json(const Scenario& sc, const NumericInput& in) {
             around(-0.3, 0.3);
             step = 0.005;
         }
+    } else if (p.rfind("adjust.", 0) == 0) {  // adjust.NAME.shift|sd_scale|share, adjust.NAME.shift.YEAR
+        group = "adjustments";
+        const std::size_t first = p.find('.'), second = p.find('.', first + 1);
+        const std::string name = p.substr(first + 1, second - first - 1), rest = p.substr(second + 1);
+        label = name + " " + (rest == "sd_scale" ? std::string("sd scale") : rest.rfind("shift.", 0) == 0 ? "shift " + rest.substr(6) : rest);
+        if (rest == "share" || rest == "sd_scale") {
+            around(0.1, 3.0);  // a multiplier: not a row of shares that sums to 1
+            step = 0.05;
+        } else {
+            kind = "rate";
+            around(-0.05, 0.05);
+            step = 0.001;
+        }
+    } else if (const std::size_t at = p.find(".shift."); at != std::string::npos) {  // dimension.member.shift.YEAR
+        const std::size_t first = p.find('.');
+        group = p.substr(0, first);
+        label = p.substr(first + 1, at - first - 1) + " shift " + p.substr(at + 7);
+        kind = "rate";
+        around(-0.05, 0.05);
+        step = 0.001;
     } else {  // dimension.member.share|shift|sd_scale
         const std::size_t first = p.find('.'), last = p.rfind('.');
         group = p.substr(0, first);

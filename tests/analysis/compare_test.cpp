@@ -119,3 +119,24 @@ TEST_CASE("scenarios that cannot be paired are refused", "[compare]") {
         "[scenario]\nbase_year = 2022\nhorizon = 2033\nbase_value = 35.2\n[growth]\nrate = 0.05\n", "single.toml");
     CHECK_THROWS_WITH(compare({shipped("baseline.toml"), single}, opt), Catch::Contains("dimensions"));
 }
+
+TEST_CASE("compare lines up the series both scenarios name alike: share series in one and cells in the other", "[compare]") {
+    const std::vector<Scenario> sc = {shipped("baseline.toml", {"output.shares=true"}),
+                                      shipped("baseline.toml", {"output.cells=true", "region.europe.shift=0.01", "scenario.name=\"faster_europe\""})};
+    RunOptions opt;
+    opt.paths = 500;
+    const Comparison c = compare(sc, opt);
+    const Scenario& a = sc[0];
+    std::vector<std::string> members{"total"};
+    for (const Dimension& d : a.dimensions)
+        for (const Member& m : d.members) members.push_back(d.name + "=" + m.name);
+    CHECK(c.delta[0].series == members);
+    // a region the change does not touch has a zero delta; europe's is positive
+    const std::string csv = delta_csv(c);
+    REQUIRE(rows_of(csv, "faster_europe,region=north_america,").size() == 12);
+    for (const std::string& row : rows_of(csv, "faster_europe,region=north_america,")) {
+        INFO(row);
+        CHECK(row.substr(row.find(',', row.find(',', row.find(',') + 1) + 1)) == ",0,0,0,0,0,0,0,0,0,0");
+    }
+    CHECK(c.delta[0].band(2, 11).mean > 0);  // region=europe in 2033
+}

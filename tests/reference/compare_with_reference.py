@@ -128,7 +128,7 @@ def main() -> int:
         return ms[:, :, col[name] - 2]
 
     # Base year: exact base values, no spread.
-    exact = model.base @ model.aggregation
+    exact = rm._series_values(model, model.base @ model.aggregation)
     for s, name in enumerate(model.series_names):
         for c in stat_cols:
             for suffix in ("", "_lo", "_hi"):

@@ -16,7 +16,8 @@ Model (docs/model.md):
     V(c,B)   = base_value * prod_d share_d(c_d)               (shares normalized per dimension)
     V(c,y)   = V(c,y-1) * exp(r(c,y))                          y = B+1..H
     r(c,y)   = ln(1+mu(c,y)) + D_c + sA(c) A(c,y) + sum_e J_e(c,y)
-    mu(c,y)  = rate(y) + sum_d shift_d(c_d)
+    mu(c,y)  = rate(y) + sum_d shift_d(c_d, y) + sum_a shift_a(c, y)   (a shift: a number or a year table;
+                                                                a: the [[adjust]] tables whose filter matches c)
     D_c      = sL(c) ZL_c (once per path), A(.,y) fresh every year, ZL, A ~ N(0,R)
     Z_c      = sqrt(wg) G + sum_d sqrt(w_d) F_d[c_d] + sqrt(max(0, 1 - wg - sum w_d)) E_c
     F_d      = S_d xi_d, S_d S_d^T = C_d (eigen-decomposition square root)
@@ -77,6 +78,16 @@ class Model:
     quantiles: list[float]
     relative_accuracy: float
     warnings: list[str] = field(default_factory=list)
+    # output series as (0, j): aggregation column j, or (1, j): column j over the total (output.shares)
+    layout: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _series_values(m: "Model", agg: np.ndarray) -> np.ndarray:
+    """The output series from the aggregated ones (last axis): share series divide by the total."""
+    if not m.layout:
+        return agg
+    cols = [agg[..., j] if kind == 0 else agg[..., j] / agg[..., 0] for kind, j in m.layout]
+    return np.stack(cols, axis=-1)
 
 
 def load_resolved(text: str) -> dict:
@@ -100,6 +111,22 @@ def _matrix_sqrt(c: np.ndarray, dim: str) -> np.ndarray:
     return q * np.sqrt(np.clip(lam, 0.0, None))
 
 
+def shift_value(spec, y: int) -> float:
+    """A shift in year y: a number, or a table {year: value} interpolated linearly between its
+    years and constant before the first and after the last (docs/model.md)."""
+    if not isinstance(spec, dict):
+        return float(spec)
+    points = sorted((int(k), float(v)) for k, v in spec.items())
+    if y <= points[0][0]:
+        return points[0][1]
+    if y >= points[-1][0]:
+        return points[-1][1]
+    for (y0, v0), (y1, v1) in zip(points, points[1:]):
+        if y0 <= y <= y1:
+            return v0 + (v1 - v0) * (y - y0) / (y1 - y0)
+    raise AssertionError("unreachable")
+
+
 def build_model(doc: dict) -> Model:
     sc = doc["scenario"]
     growth = doc.get("growth", {})
@@ -120,19 +147,53 @@ def build_model(doc: dict) -> Model:
     for d in dims:
         s = np.array([float(m["share"]) for m in d["members"]])
         shares.append(s / s.sum())
-    shifts = [np.array([float(m.get("shift", 0.0)) for m in d["members"]]) for d in dims]
+    shift_specs = [[m.get("shift", 0.0) for m in d["members"]] for d in dims]
     scales = [np.array([float(m.get("sd_scale", 1.0)) for m in d["members"]]) for d in dims]
 
     tuples = list(itertools.product(*[range(len(m)) for m in members]))  # [()] with no dims
     n_cells = len(tuples)
     member_index = [np.array([t[k] for t in tuples], dtype=np.intp) for k in range(len(dims))]
     base = np.full(n_cells, base_value)
-    shift = np.zeros(n_cells)
     scale = np.ones(n_cells)
+    # [shares.<dimension>.<given>]: rows of <dimension>'s shares within members of <given>
+    conditional = doc.get("shares", {})
     for k in range(len(dims)):
-        base = base * shares[k][member_index[k]]
-        shift = shift + shifts[k][member_index[k]]
+        share_k = shares[k][member_index[k]]
+        for given, rows in conditional.get(dim_names[k], {}).items():
+            g = dim_names.index(given)
+            if g >= k:
+                raise ScenarioError(f"shares.{dim_names[k]}.{given}: not an earlier dimension")
+            for member, row in rows.items():
+                r = np.array(row, dtype=float)
+                r = r / r.sum()
+                inside = member_index[g] == members[g].index(member)
+                share_k = np.where(inside, r[member_index[k]], share_k)
+        base = base * share_k
         scale = scale * scales[k][member_index[k]]
+
+    # [[adjust]]: a where filter, a shift added to mu, sd_scale multiplying sL and sA, share
+    # multiplying the base value before every cell is rescaled to keep the total at base_value
+    adjustments = []
+    for a in doc.get("adjust", []):
+        match = np.ones(n_cells, dtype=bool)
+        for dn, allowed in a["where"].items():
+            k = dim_names.index(dn)
+            ok = np.array([m in allowed for m in members[k]])
+            match &= ok[member_index[k]]
+        adjustments.append((match, a.get("shift", 0.0)))
+        scale = np.where(match, scale * float(a.get("sd_scale", 1.0)), scale)
+        base = np.where(match, base * float(a.get("share", 1.0)), base)
+    base = base_value * base / base.sum()
+
+    def cell_shift(y: int) -> np.ndarray:
+        """sum_d shift_d(c_d, y) + sum_a shift_a(y) per cell; a shift is a number or a year table."""
+        total = np.zeros(n_cells)
+        for k in range(len(dims)):
+            per_member = np.array([shift_value(spec, y) for spec in shift_specs[k]])
+            total = total + per_member[member_index[k]]
+        for match, spec in adjustments:
+            total = total + np.where(match, shift_value(spec, y), 0.0)
+        return total
     cell_names = ["/".join(f"{dim_names[k]}={members[k][t[k]]}" for k in range(len(dims))) or "total"
                   for t in tuples]
 
@@ -148,7 +209,7 @@ def build_model(doc: dict) -> Model:
             raise ScenarioError(f"growth periods overlap in {y}")
         if hits:
             ry = float(hits[0]["rate"])
-        mu = ry + shift
+        mu = ry + cell_shift(y)
         if np.any(mu <= -1.0):
             raise ScenarioError(f"mu <= -1 in {y}")
         drift[i] = np.log1p(mu)
@@ -222,12 +283,30 @@ def build_model(doc: dict) -> Model:
             col[c] = 1.0
             cols.append(col)
     aggregation = np.stack(cols, axis=1)
+    # output.shares: after the members, each member's share of the total; after the cells, each cell's
+    share_of = []
+    if bool(out.get("shares", False)) and dims:
+        member_names = series_names[1:1 + sum(len(m) for m in members)]
+        share_of = [("share:" + nm, 1 + j) for j, nm in enumerate(member_names)]
+        if cells_out:
+            first_cell = 1 + len(member_names)
+            share_of += [("share:" + cell_names[c], first_cell + c) for c in range(n_cells)]
 
+    # the output's series: the aggregated ones, with the share series after the members and the cells
+    n_members = sum(len(mm) for mm in members)
+    layout = [(0, j) for j in range(1 + n_members)]
+    layout += [(1, col) for _, col in share_of if col <= n_members]
+    layout += [(0, j) for j in range(1 + n_members, len(series_names))]
+    layout += [(1, col) for _, col in share_of if col > n_members]
+    series_names = (series_names[:1 + n_members]
+                    + [nm for nm, col in share_of if col <= n_members]
+                    + series_names[1 + n_members:]
+                    + [nm for nm, col in share_of if col > n_members])
     quantiles = [float(q) for q in out.get("quantiles", DEFAULT_QUANTILES)]
     return Model(name, b, h, list(range(b, h + 1)), cell_names, base, drift, s_long, s_annual,
                  w_global, w_dims, w_idio, member_index, sqrt_c, events, series_names,
                  aggregation, quantiles, float(out.get("relative_accuracy", DEFAULT_RELATIVE_ACCURACY)),
-                 warnings)
+                 warnings, layout)
 
 
 def factor_loadings(m: Model) -> np.ndarray:
@@ -270,7 +349,7 @@ def simulate(m: Model, n_paths: int, seed: int, chunk: int = 20000) -> np.ndarra
     n_series = len(m.series_names)
     n_years = len(m.years)
     values = np.empty((n_series, n_years, n_paths))
-    values[:, 0, :] = (m.base @ m.aggregation)[:, None]
+    values[:, 0, :] = _series_values(m, m.base @ m.aggregation)[:, None]
     loadings = factor_loadings(m)
     for start in range(0, n_paths, chunk):
         n = min(chunk, n_paths - start)
@@ -283,7 +362,7 @@ def simulate(m: Model, n_paths: int, seed: int, chunk: int = 20000) -> np.ndarra
             for ev, a in zip(m.events, act):
                 r += (ev.impact * a[:, i:i + 1]) * ev.match
             v *= np.exp(r)
-            values[:, i + 1, sl] = (v @ m.aggregation).T
+            values[:, i + 1, sl] = _series_values(m, v @ m.aggregation).T
     return values
 
 

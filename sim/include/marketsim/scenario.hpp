@@ -30,12 +30,24 @@ inline constexpr std::uint64_t kMaxCells = 100000;    ///< cells (the product of
 inline constexpr int kMaxYears = 200;                 ///< horizon - base_year, at most
 inline constexpr std::size_t kMaxFileBytes = std::size_t{16} << 20;  ///< a scenario file's size, at most
 
+/** A shift that changes over time: (year, value) pairs sorted by year, linear between listed
+ *  years and constant before the first and after the last (docs/model.md, "Shifts that change
+ *  over time"). Empty: the shift is a plain number. */
+using YearTable = std::vector<std::pair<int, double>>;
+
+/** The shift in `year`: `constant` when `table` is empty, else the table's interpolated value. */
+double shift_in(double constant, const YearTable& table, int year);
+
 /** One member of a dimension (e.g. region=europe). share is normalised by the loader. */
 struct Member {
     std::string name;
     double share = 0.0;   ///< > 0; the members' shares sum to 1 (within 1e-6, then divided by their sum)
     double shift = 0.0;   ///< added to the yearly growth rate of every cell with this member
     double sd_scale = 1.0;  ///< > 0; multiplies long_run_sd and annual_sd of those cells
+    YearTable shift_table;  ///< when not empty, the shift year by year (`shift` is then 0 and unused)
+
+    /** This member's shift in `year`. */
+    double shift_at(int year) const { return shift_in(shift, shift_table, year); }
 };
 
 struct Dimension {
@@ -68,6 +80,32 @@ struct Event {
     int duration = 1;          ///< years active after firing, >= 1
     /// dimension name -> allowed members; a cell matches when each listed dimension's member is listed
     std::vector<std::pair<std::string, std::vector<std::string>>> where;
+};
+
+/** An adjustment of the cells a filter selects, e.g. video in Asia-Pacific (docs/model.md,
+ *  "Adjustments of intersections"). Adjustments add (shift) or multiply (sd_scale, share) in
+ *  file order. */
+struct Adjustment {
+    std::string name;
+    /// dimension name -> allowed members, as Event::where; required, at least one dimension
+    std::vector<std::pair<std::string, std::vector<std::string>>> where;
+    double shift = 0.0;      ///< added to mu of matching cells
+    YearTable shift_table;   ///< when not empty, the shift year by year (`shift` is then 0 and unused)
+    double sd_scale = 1.0;   ///< > 0; multiplies sL and sA of matching cells
+    double share = 1.0;      ///< > 0; multiplies the base value of matching cells, then all cells are rescaled
+
+    /** This adjustment's shift in `year`. */
+    double shift_at(int year) const { return shift_in(shift, shift_table, year); }
+};
+
+/** [shares.<dimension>.<given>]: the shares of `dimension`'s members within some members of an
+ *  earlier dimension `given` (docs/model.md, "Segment mix that differs by region"). */
+struct ConditionalShares {
+    std::string dimension;
+    std::string given;
+    /// a member of `given` -> the shares of `dimension`'s members within it, in member order
+    /// (> 0, summing to 1 within 1e-6, then divided by their sum); in `given`'s member order
+    std::vector<std::pair<std::string, std::vector<double>>> rows;
 };
 
 /** A value a series should reach or exceed in a year; summary.json reports P(series >= value). */
@@ -110,6 +148,8 @@ struct Scenario {
     std::vector<Period> periods;      ///< sorted by `from`, non-overlapping, inside base_year+1..horizon
 
     std::vector<Dimension> dimensions;
+    /// conditional share tables, at most one per dimension, in dimension order
+    std::vector<ConditionalShares> conditional_shares;
 
     // [correlation]
     double corr_global = 0.0;
@@ -120,12 +160,14 @@ struct Scenario {
     std::map<std::string, double> corr_repaired;
 
     std::vector<Event> events;
+    std::vector<Adjustment> adjustments;  ///< [[adjust]], in file order (a base's first)
     std::vector<Target> targets;
 
     // [output]
     std::vector<double> quantiles{0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
     double relative_accuracy = 1e-4;
     bool cells = false;
+    bool share_series = false;  ///< output.shares: each member's (and with cells each cell's) share of the total
 
     /// every input file read (the scenario first, then its bases) with a hash of its bytes
     std::vector<std::pair<std::string, std::string>> files;
@@ -160,8 +202,10 @@ nlohmann::json to_json(const Scenario& scenario);
 std::string to_toml(const Scenario& scenario);
 
 /** The series a run of the scenario reports, in output order: `total`, every member as
- *  `dimension=member`, then with `cells` every cell (`region=europe/type=video`); a scenario
- *  without dimensions has `total` only. */
+ *  `dimension=member`, then with output.shares every member's share of the total
+ *  (`share:dimension=member`), then with `cells` every cell (`region=europe/type=video`) and, with
+ *  output.shares, every cell's share (`share:region=europe/type=video`); a scenario without
+ *  dimensions has `total` only. */
 std::vector<std::string> series_names(const Scenario& scenario, bool cells);
 
 /** A numeric value of a resolved scenario that --set can change, named by its path. */
@@ -171,8 +215,10 @@ struct NumericInput {
 };
 
 /** Every numeric input, in file order: scenario.base_value, growth (rate, long_run_sd or the
- *  long_run points, annual_sd, periods' rates), each member's share, shift and sd_scale, the
- *  correlation weights, each event's probability and impact, each target's value. */
+ *  long_run points, annual_sd, periods' rates), each member's share, shift (or each year of its
+ *  shift table, `dimension.member.shift.YEAR`) and sd_scale, the
+ *  correlation weights, each event's probability and impact, each target's value, then each
+ *  adjustment's shift (or each year of its table), sd_scale and share. */
 std::vector<NumericInput> numeric_inputs(const Scenario& scenario);
 
 /** The value at a numeric --set path (one of numeric_inputs), or nullopt. */

@@ -151,9 +151,16 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         need += (k == 0 ? 1 : 2) * estimate_memory_bytes(models[k], scenarios[k].relative_accuracy, threads);
     require_memory(need, "compare fewer scenarios at once, use fewer threads, or raise output.relative_accuracy");
     // cell series only where every scenario has them, so deltas line up
-    const std::uint32_t ns = std::min_element(models.begin(), models.end(), [](const Model& x, const Model& y) {
-                                 return x.series_count() < y.series_count();
-                             })->series_count();
+    std::uint32_t ns = std::min_element(models.begin(), models.end(), [](const Model& x, const Model& y) {
+                           return x.series_count() < y.series_count();
+                       })->series_count();
+    // and only the leading series every scenario names alike (share series in one, cells in another)
+    for (const Model& m : models)
+        for (std::uint32_t s = 0; s < ns; ++s)
+            if (m.series[s] != models[0].series[s]) {
+                ns = s;
+                break;
+            }
     const Model& a = models[0];
     const std::size_t t_count = static_cast<std::size_t>(a.years) + 1;
 

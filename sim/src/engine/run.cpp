@@ -28,7 +28,7 @@ void apply_simd(const RunOptions& options) {
 
 Model compile_for_run(const Scenario& scenario, std::optional<std::uint64_t> seed) {
     const bool cell_target = std::any_of(scenario.targets.begin(), scenario.targets.end(),
-                                         [](const Target& t) { return t.series.find('/') != std::string::npos; });
+                                         [](const Target& t) { return t.series.find('/') != std::string::npos; });  // share:... too
     if (cell_target && !scenario.cells && !scenario.dimensions.empty()) {
         Scenario with_cells = scenario;
         with_cells.cells = true;

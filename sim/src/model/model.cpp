@@ -17,6 +17,19 @@ std::uint32_t index_of(const Dimension& dim, const std::string& member) {
     return static_cast<std::uint32_t>(dim.members.size());
 }
 
+/** Whether cell c matches a filter (dimension -> members): each listed dimension's member is listed. */
+bool filter_matches(const Scenario& sc, const Model& m,
+                    const std::vector<std::pair<std::string, std::vector<std::string>>>& where, std::uint32_t c) {
+    const std::size_t dims = sc.dimensions.size();
+    for (const auto& clause : where) {
+        std::size_t d = 0;
+        while (sc.dimensions[d].name != clause.first) ++d;
+        const std::string& member = sc.dimensions[d].members[m.cell_member[c * dims + d]].name;
+        if (std::find(clause.second.begin(), clause.second.end(), member) == clause.second.end()) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 Model compile(const Scenario& sc, std::uint64_t seed) {
@@ -61,17 +74,60 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
     m.sd_long.resize(cells);
     m.sd_annual.resize(cells);
     m.drift.resize(static_cast<std::size_t>(cells) * n);
+    std::vector<double> year_base;  // with a three-point long run: mode + shift(c, y), cell-major
+    bool any_varies = false;
+    // share adjustments: w_c = prod_d share_d * prod_a share_a, then V(c, B) = base_value w_c / sum w
+    bool reweighted = false;
+    for (const Adjustment& a : sc.adjustments) reweighted = reweighted || a.share != 1.0;
+    std::vector<double> weight(reweighted ? cells : 0);
+    // conditional shares: per dimension, its given dimension and, per member of that, the row or nullptr
+    std::vector<std::size_t> given(dims, dims);
+    std::vector<std::vector<const std::vector<double>*>> rows(dims);
+    for (const ConditionalShares& table : sc.conditional_shares) {
+        std::size_t d = 0, g = 0;
+        while (sc.dimensions[d].name != table.dimension) ++d;
+        while (sc.dimensions[g].name != table.given) ++g;
+        given[d] = g;
+        rows[d].assign(sc.dimensions[g].members.size(), nullptr);
+        for (const auto& [member, row] : table.rows) rows[d][index_of(sc.dimensions[g], member)] = &row;
+    }
+    // the share of cell c's member of dimension d: within its given member's row when there is one
+    const auto share_of = [&](std::uint32_t c, std::size_t d) {
+        const std::uint32_t k = m.cell_member[c * dims + d];
+        if (given[d] < dims)
+            if (const std::vector<double>* row = rows[d][m.cell_member[c * dims + given[d]]]) return (*row)[k];
+        return sc.dimensions[d].members[k].share;
+    };
     for (std::uint32_t c = 0; c < cells; ++c) {
         std::uint32_t rest = c;
         double value = sc.base_value, shift = 0.0, scale = 1.0;
+        for (std::size_t d = dims; d-- > 0;) {  // cell_member of every dimension first: a share may depend on another
+            m.cell_member[c * dims + d] = rest % m.dim_size[d];
+            rest /= m.dim_size[d];
+        }
+        rest = c;
         for (std::size_t d = dims; d-- > 0;) {
             const std::uint32_t k = rest % m.dim_size[d];
             rest /= m.dim_size[d];
             m.cell_member[c * dims + d] = k;
             const Member& mem = sc.dimensions[d].members[k];
-            value *= mem.share;
+            value *= sc.conditional_shares.empty() ? mem.share : share_of(c, d);
             shift += mem.shift;
             scale *= mem.sd_scale;
+        }
+        // adjustments of this cell, in file order: shifts add, sd_scale and share multiply
+        std::vector<const Adjustment*> adjusts;
+        for (const Adjustment& a : sc.adjustments)
+            if (filter_matches(sc, m, a.where, c)) adjusts.push_back(&a);
+        if (reweighted) {
+            double w = 1.0;
+            for (std::size_t d = dims; d-- > 0;) w *= share_of(c, d);
+            for (const Adjustment* a : adjusts) w *= a->share;
+            weight[c] = w;
+        }
+        for (const Adjustment* a : adjusts) {
+            shift += a->shift;
+            scale *= a->sd_scale;
         }
         m.base_value[c] = value;
         m.sd_long[c] = m.three_point ? 0.0 : sc.long_run_sd * scale;
@@ -80,9 +136,32 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
             m.long_run_scale.push_back(scale);
         }
         m.sd_annual[c] = sc.annual_sd * scale;
-        for (int t = 1; t <= n; ++t)
-            m.drift[static_cast<std::size_t>(c) * n + (t - 1)] = std::log1p(sc.rate_in(sc.base_year + t) + shift);
+        // the cell's total shift in each year: the members' shifts (year tables interpolated),
+        // summed in the same order as the constant `shift` above, so constant shifts give its bits
+        bool varies = false;
+        for (std::size_t d = 0; d < dims; ++d) varies = varies || !sc.dimensions[d].members[m.cell_member[c * dims + d]].shift_table.empty();
+        for (const Adjustment* a : adjusts) varies = varies || !a->shift_table.empty();
+        for (int t = 1; t <= n; ++t) {
+            double shift_y = shift;
+            if (varies) {
+                shift_y = 0.0;
+                for (std::size_t d = dims; d-- > 0;)
+                    shift_y += sc.dimensions[d].members[m.cell_member[c * dims + d]].shift_at(sc.base_year + t);
+                for (const Adjustment* a : adjusts) shift_y += a->shift_at(sc.base_year + t);
+            }
+            m.drift[static_cast<std::size_t>(c) * n + (t - 1)] = std::log1p(sc.rate_in(sc.base_year + t) + shift_y);
+            if (m.three_point) year_base.push_back(m.three_point->mode + shift_y);
+            any_varies = any_varies || shift_y != shift;
+        }
     }
+    // a three-point long run follows the shift year by year only when some shift changes over time
+    if (m.three_point && any_varies) m.long_run_base_year = std::move(year_base);
+    if (reweighted) {
+        double sum = 0.0;
+        for (std::uint32_t c = 0; c < cells; ++c) sum += weight[c];
+        for (std::uint32_t c = 0; c < cells; ++c) m.base_value[c] = sc.base_value * (weight[c] / sum);
+    }
+    m.base_from_cells = reweighted || !sc.conditional_shares.empty();
 
     double used = sc.corr_global;
     m.load_global = std::sqrt(sc.corr_global);
@@ -138,6 +217,12 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
     m.series = series_names(sc, sc.cells);
     m.member_series_begin = 1;
     m.cell_series_begin = static_cast<std::uint32_t>(1 + m.member_count);
+    m.share_member_begin = m.cell_series_begin;
+    m.share_cell_begin = static_cast<std::uint32_t>(m.series.size());
+    if (sc.share_series) {  // share:dimension=member after the members; share:cell after the cells
+        m.cell_series_begin += m.member_count;
+        if (m.cell_series_begin < m.series.size()) m.share_cell_begin = m.cell_series_begin + cells;
+    }
 
     double rates_log_growth = 0.0;
     for (int t = 1; t <= n; ++t) rates_log_growth += std::log1p(sc.rate_in(sc.base_year + t));
@@ -155,6 +240,8 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
     }
     for (int t = 0; t <= n; ++t) {
         for (std::uint32_t c = 0; c < cells; ++c) {
+            if (t > 0 && m.long_run_by_year())
+                central_deviation[c] = long_run_deviation_in(m, c, t, long_run_excess(m, c, 0.0));
             if (t > 0) log_v[c] += m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + central_deviation[c];
             v[c] = t == 0 ? m.base_value[c] : std::exp(log_v[c]);
         }
@@ -164,7 +251,17 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
             for (std::size_t d = 0; d < dims; ++d)
                 for (std::uint32_t k = 0; k < m.dim_size[d]; ++k)
                     out[m.member_series_begin + m.dim_offset[d] + k] = sc.base_value * sc.dimensions[d].members[k].share;
+            if (m.base_from_cells) {  // the members' base values are the sums of their cells', in cell order
+                for (std::uint32_t k = 0; k < m.member_count; ++k) out[m.member_series_begin + k] = 0.0;
+                for (std::uint32_t c = 0; c < cells; ++c)
+                    for (std::size_t d = 0; d < dims; ++d)
+                        out[m.member_series_begin + m.dim_offset[d] + m.cell_member[c * dims + d]] += m.base_value[c];
+            }
             if (m.cell_series_begin < ns) std::copy(v.begin(), v.end(), out.begin() + m.cell_series_begin);
+            // shares of the total in the base year: the exact values over base_value
+            for (std::uint32_t k = m.share_member_begin; k < m.cell_series_begin; ++k)
+                out[k] = out[m.member_series_begin + (k - m.share_member_begin)] / sc.base_value;
+            for (std::uint32_t c = 0; m.share_cell_begin < ns && c < cells; ++c) out[m.share_cell_begin + c] = v[c] / sc.base_value;
             m.base_series = out;
         } else {
             series_values(m, v.data(), out.data());
@@ -178,6 +275,15 @@ double long_run_deviation(const Model& m, std::uint32_t c, double z) {
     if (!m.three_point) return m.sd_long[c] * z;
     const double x = m.long_run_base[c] + m.long_run_scale[c] * (m.three_point->quantile_of_normal(z) - m.three_point->mode);
     return std::log1p(x) - std::log1p(m.long_run_base[c]);
+}
+
+double long_run_excess(const Model& m, std::uint32_t c, double z) {
+    return m.long_run_scale[c] * (m.three_point->quantile_of_normal(z) - m.three_point->mode);
+}
+
+double long_run_deviation_in(const Model& m, std::uint32_t c, int t, double excess) {
+    const double base = m.long_run_base_year[static_cast<std::size_t>(c) * m.years + (t - 1)];
+    return std::log1p(base + excess) - std::log1p(base);
 }
 
 void series_values(const Model& m, const double* cells, double* out) noexcept {
@@ -194,6 +300,10 @@ void series_values(const Model& m, const double* cells, double* out) noexcept {
     out[0] = total;
     if (m.cell_series_begin < ns)
         std::copy(cells, cells + m.cell_count, out + m.cell_series_begin);
+    for (std::uint32_t k = m.share_member_begin; k < m.cell_series_begin; ++k)
+        out[k] = out[m.member_series_begin + (k - m.share_member_begin)] / total;
+    if (m.share_cell_begin < ns)
+        for (std::uint32_t c = 0; c < m.cell_count; ++c) out[m.share_cell_begin + c] = cells[c] / total;
 }
 
 }  // namespace marketsim

@@ -39,11 +39,17 @@ struct Model {
     std::vector<std::uint32_t> cell_member;   ///< cell_count x dims: member index within each dimension
 
     std::vector<double> base_value;  ///< V(c, B) per cell
+    /// the members' base values are sums of their cells' (share adjustments or conditional shares),
+    /// not base_value x share
+    bool base_from_cells = false;
     std::vector<double> drift;       ///< ln(1 + mu(c, y)), cell-major: drift[c * years + (t - 1)]
     std::vector<double> sd_long;     ///< sL(c); zero with a three-point long run
     std::optional<ThreePoint> three_point;  ///< growth.long_run, when given instead of long_run_sd
     std::vector<double> long_run_base;   ///< with three_point: mode + shift_c per cell
     std::vector<double> long_run_scale;  ///< with three_point: sd_scale_c per cell
+    /// with three_point and a shift that changes over time: mode + shift(c, y), cell-major like
+    /// drift; X_c and D_c then follow the year's shift (long_run_deviation_in). Empty otherwise.
+    std::vector<double> long_run_base_year;
     std::vector<double> sd_annual;   ///< sA(c)
 
     // Z_c = load_global G + sum_d load_dim[d] F_d[c_d] + load_idio E_c, with F_d = root[d] xi_d
@@ -58,6 +64,10 @@ struct Model {
     std::vector<std::string> series;  ///< names, in output order
     std::uint32_t member_series_begin = 1;  ///< series index of the first member series
     std::uint32_t cell_series_begin = 0;    ///< series index of the first cell series (= size when none)
+    /// output.shares: series index of the first member share series (= cell_series_begin when none)
+    std::uint32_t share_member_begin = 0;
+    /// output.shares with cells: series index of the first cell share series (= size when none)
+    std::uint32_t share_cell_begin = 0;
     std::vector<double> central;  ///< series x (years + 1): every draw at zero, no event fired
     /// CAGR of a cell without shifts with every draw at zero: the rates (growth.rate, periods)
     /// and, with a three-point long run, its median's offset from the mode
@@ -67,6 +77,8 @@ struct Model {
     /** Normals per factor draw: G, then every member's xi, then every cell's E. */
     std::uint32_t factor_draws() const noexcept { return 1 + member_count + cell_count; }
     std::uint32_t series_count() const noexcept { return static_cast<std::uint32_t>(series.size()); }
+    /** D_c changes year by year (a three-point long run with a shift that changes over time). */
+    bool long_run_by_year() const noexcept { return !long_run_base_year.empty(); }
 };
 
 /** Compile a validated scenario (load_scenario's rules hold). `seed` is the seed in force (--seed,
@@ -77,6 +89,14 @@ Model compile(const Scenario& scenario, std::uint64_t seed);
 /** The persistent log-growth deviation D_c of cell c given its long-run normal Z_c:
  *  sL(c) Z_c, or ln(1 + X_c) - ln(1 + mode + shift_c) with a three-point long run. */
 double long_run_deviation(const Model& model, std::uint32_t cell, double z);
+
+/** With a three-point long run: sd_scale_c (Q(Phi(z)) - mode), the offset of X_c from its centre
+ *  that a long-run normal z gives; the same in every year. */
+double long_run_excess(const Model& model, std::uint32_t cell, double z);
+
+/** D_c in year index t (1..years) when long_run_by_year(): ln(1 + b + excess) - ln(1 + b) with
+ *  b = mode + shift(c, base_year + t). */
+double long_run_deviation_in(const Model& model, std::uint32_t cell, int t, double excess);
 
 /** The series value of cell values `cells` (cell_count) into `out` (series_count), for one year. */
 void series_values(const Model& model, const double* cells, double* out) noexcept;

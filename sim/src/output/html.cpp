@@ -35,6 +35,22 @@ std::string num(double x, const char* fmt = "%.4g") {
     return buf;
 }
 
+/** A shift: its number, or its year table as "2023: 0.02, 2030: 0". */
+std::string shift_cell(double shift, const YearTable& table) {
+    if (table.empty()) return num(shift);
+    std::string out;
+    for (const auto& [year, value] : table) out += (out.empty() ? "" : ", ") + std::to_string(year) + ": " + num(value);
+    return out;
+}
+
+std::string shift_cell(const Member& m) { return shift_cell(m.shift, m.shift_table); }
+
+const Dimension& find_dimension_of(const Scenario& sc, const std::string& name) {
+    for (const Dimension& d : sc.dimensions)
+        if (d.name == name) return d;
+    return sc.dimensions.front();  // validated scenarios name only their dimensions
+}
+
 /** Tick values 1, 2 or 5 x 10^k apart covering [lo, hi] with about `count` ticks. */
 std::vector<double> nice_ticks(double lo, double hi, int count) {
     if (!(hi > lo)) hi = lo + 1;
@@ -492,7 +508,7 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
     for (const Dimension& d : sc.dimensions) {
         o << "<table><tr><th class=\"l\">" << esc(d.name) << "</th><th>share</th><th>shift</th><th>sd scale</th></tr>\n";
         for (const Member& mem : d.members)
-            o << "<tr><td class=\"l\">" << esc(mem.name) << "</td><td>" << num(mem.share) << "</td><td>" << num(mem.shift) << "</td><td>"
+            o << "<tr><td class=\"l\">" << esc(mem.name) << "</td><td>" << num(mem.share) << "</td><td>" << shift_cell(mem) << "</td><td>"
               << num(mem.sd_scale) << "</td></tr>\n";
         o << "</table>\n";
     }
@@ -507,6 +523,30 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
             o << "<tr><td class=\"l\">" << esc(e.name) << "</td><td>" << num(e.probability) << "</td><td>" << e.from << "-" << e.to
               << "</td><td>" << num(e.impact) << "</td><td>" << e.duration << "</td><td class=\"l\">"
               << esc(where.empty() ? "everywhere" : where) << "</td></tr>\n";
+        }
+        o << "</table>\n";
+    }
+    for (const ConditionalShares& c : sc.conditional_shares) {
+        o << "<table><tr><th class=\"l\">" << esc(c.dimension) << " shares within " << esc(c.given) << "</th>";
+        for (const Member& m : find_dimension_of(sc, c.dimension).members) o << "<th>" << esc(m.name) << "</th>";
+        o << "</tr>\n";
+        for (const auto& [member, row] : c.rows) {
+            o << "<tr><td class=\"l\">" << esc(member) << "</td>";
+            for (const double x : row) o << "<td>" << num(x) << "</td>";
+            o << "</tr>\n";
+        }
+        o << "</table>\n";
+    }
+    if (!sc.adjustments.empty()) {
+        o << "<table><tr><th class=\"l\">adjustment</th><th class=\"l\">where</th><th>shift</th><th>sd scale</th><th>share</th></tr>\n";
+        for (const Adjustment& a : sc.adjustments) {
+            std::string where;
+            for (const auto& [dim, members] : a.where) {
+                where += (where.empty() ? "" : "; ") + dim + ": ";
+                for (std::size_t k = 0; k < members.size(); ++k) where += (k ? ", " : "") + members[k];
+            }
+            o << "<tr><td class=\"l\">" << esc(a.name) << "</td><td class=\"l\">" << esc(where) << "</td><td>"
+              << shift_cell(a.shift, a.shift_table) << "</td><td>" << num(a.sd_scale) << "</td><td>" << num(a.share) << "</td></tr>\n";
         }
         o << "</table>\n";
     }

@@ -393,7 +393,9 @@ void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::ui
     for (std::uint32_t c = 0; c < cells; ++c) {
         double* dev = b.deviation.get() + c * cap;
         const float* z = b.z.get() + c * cap;
-        if (m.three_point) {
+        if (m.long_run_by_year()) {  // the offset of X_c; D_c follows each year's shift below
+            for (std::size_t i = 0; i < cap; ++i) dev[i] = long_run_excess(m, c, static_cast<double>(z[i]));
+        } else if (m.three_point) {
             for (std::size_t i = 0; i < cap; ++i) dev[i] = long_run_deviation(m, c, static_cast<double>(z[i]));
         } else {
             const auto sl = hn::Set(d, m.sd_long[c]);
@@ -448,6 +450,11 @@ void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::ui
             const auto sa = hn::Set(d, m.sd_annual[c]);
             const float* z = b.z.get() + c * cap;
             const double* dev = b.deviation.get() + c * cap;
+            if (m.long_run_by_year()) {
+                double* dy = b.deviation_year.get();
+                for (std::size_t i = 0; i < cap; ++i) dy[i] = long_run_deviation_in(m, c, t, dev[i]);
+                dev = dy;
+            }
             const double* sh = b.shock.get() + c * cap;
             double* lv = b.log_value.get() + c * cap;
             double* val = b.value.get() + c * cap;
@@ -476,6 +483,18 @@ void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::ui
         }
         if (m.cell_series_begin < ns)
             std::copy(b.value.get(), b.value.get() + cells * cap, series + static_cast<std::size_t>(m.cell_series_begin) * cap);
+        // output.shares: members' and cells' values over the total (a correctly rounded division)
+        for (std::uint32_t k = m.share_member_begin; k < m.cell_series_begin; ++k) {
+            const double* from = series + static_cast<std::size_t>(m.member_series_begin + (k - m.share_member_begin)) * cap;
+            double* to = series + static_cast<std::size_t>(k) * cap;
+            for (std::size_t i = 0; i < cap; i += dl) hn::Store(hn::Div(hn::Load(d, from + i), hn::Load(d, series + i)), d, to + i);
+        }
+        if (m.share_cell_begin < ns)
+            for (std::uint32_t c = 0; c < cells; ++c) {
+                const double* from = b.value.get() + static_cast<std::size_t>(c) * cap;
+                double* to = series + static_cast<std::size_t>(m.share_cell_begin + c) * cap;
+                for (std::size_t i = 0; i < cap; i += dl) hn::Store(hn::Div(hn::Load(d, from + i), hn::Load(d, series + i)), d, to + i);
+            }
         sink(context, t, series, lanes_valid);
     }
 }
@@ -551,7 +570,8 @@ ChunkBuffers::ChunkBuffers(const Model& m, std::uint32_t cap)
       shock(aligned_zeros<double>(std::size_t{m.cell_count} * cap)),
       active(aligned_zeros<double>(m.events.size() * (m.years + 1) * cap)),
       series(aligned_zeros<double>(std::size_t{m.series_count()} * cap)),
-      fires(aligned_zeros<std::uint8_t>(cap)) {
+      fires(aligned_zeros<std::uint8_t>(cap)),
+      deviation_year(aligned_zeros<double>(cap)) {
     for (const auto& r : m.root)
         for (double v : r) root.push_back(static_cast<float>(v));
     for (double v : m.base_value) log_base.push_back(std::log(v));

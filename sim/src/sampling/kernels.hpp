@@ -45,6 +45,7 @@ struct ChunkBuffers {
     hwy::AlignedFreeUniquePtr<double[]> active;     ///< events x (years + 1) x capacity: 1 when active
     hwy::AlignedFreeUniquePtr<double[]> series;     ///< series x capacity: this year's series values
     hwy::AlignedFreeUniquePtr<std::uint8_t[]> fires;  ///< capacity: whether an event fires in a year
+    hwy::AlignedFreeUniquePtr<double[]> deviation_year;  ///< capacity: this year's D_c (Model::long_run_by_year)
     std::vector<float> root;         ///< Model::root in float, concatenated
     std::vector<double> log_base;    ///< ln V(c, B)
     std::vector<std::uint64_t> fire_below;  ///< per event: fires when the 52-bit draw m < this

@@ -69,7 +69,9 @@ void simulate_path(const Model& m, PathWorkspace& ws, double* out, const DrawSou
     draw(purpose::long_run);
     for (std::uint32_t c = 0; c < cells; ++c) {
         const double z = ws.z_[c];
-        ws.deviation_[c] = m.three_point ? long_run_deviation(m, c, z) : m.sd_long[c] * z;
+        ws.deviation_[c] = m.long_run_by_year() ? long_run_excess(m, c, z)
+                           : m.three_point      ? long_run_deviation(m, c, z)
+                                                : m.sd_long[c] * z;
         ws.log_value_[c] = std::log(m.base_value[c]);
     }
 
@@ -92,7 +94,8 @@ void simulate_path(const Model& m, PathWorkspace& ws, double* out, const DrawSou
         draw(purpose::annual(m.base_year + t));
         const double* shock = ws.shock_.data() + static_cast<std::size_t>(t - 1) * cells;
         for (std::uint32_t c = 0; c < cells; ++c) {
-            double r = m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + ws.deviation_[c];
+            const double dev = m.long_run_by_year() ? long_run_deviation_in(m, c, t, ws.deviation_[c]) : ws.deviation_[c];
+            double r = m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + dev;
             r = r + m.sd_annual[c] * static_cast<double>(ws.z_[c]);
             if (!m.events.empty()) r = r + shock[c];
             ws.log_value_[c] = ws.log_value_[c] + r;

@@ -1,6 +1,8 @@
 #include "scenario/paths.hpp"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include "marketsim/error.hpp"
 #include "scenario/reading.hpp"
@@ -166,6 +168,84 @@ void read_where(Scenario& s, Event& e, const toml::node& v, const std::string& p
     s.origins[path] = o;
 }
 
+/** A where filter (dimension -> member list) at `path`, read whole. */
+void read_filter(Scenario& s, std::vector<std::pair<std::string, std::vector<std::string>>>& where, const toml::node& v,
+                 const std::string& path, const Origin& o) {
+    const toml::table& t = get_table(v, path, o);
+    erase_origins(s.origins, path);
+    where.clear();
+    for (auto&& [k, val] : t) {
+        const Origin ko = key_at(o, k);
+        const std::string dim(k.str());
+        where.emplace_back(dim, read_member_list(s, val, path + "." + dim, ko));
+    }
+    s.origins[path] = o;
+}
+
+/** A year written as bare digits ("2023"), or nullopt. */
+std::optional<int> year_key(std::string_view key) {
+    if (key.empty() || key.size() > 6) return std::nullopt;
+    int year = 0;
+    for (const char c : key) {
+        if (c < '0' || c > '9') return std::nullopt;
+        year = year * 10 + (c - '0');
+    }
+    return year;
+}
+
+/** A shift at `path`: a number (`table` cleared) or a year table `{ 2023 = 0.02, 2030 = 0.0 }`
+ *  (sorted by year; the range of the years is checked by validation). */
+void read_shift(Scenario& s, double& constant, YearTable& table, const toml::node& v, const std::string& path,
+                const Origin& o) {
+    erase_origins(s.origins, path);
+    s.origins[path] = o;
+    if (!v.is_table()) {
+        constant = get_number(v, path, o);
+        table.clear();
+        return;
+    }
+    const toml::table& t = *v.as_table();
+    if (t.empty()) fail(o, path + " = {}: give a number or at least one year, e.g. { 2023 = 0.02, 2030 = 0.0 }");
+    YearTable read;
+    std::map<std::string, Origin> origins;
+    for (auto&& [k, val] : t) {
+        const Origin ko = key_at(o, k);
+        const std::string key(k.str());
+        const std::optional<int> year = year_key(key);
+        if (!year)
+            fail(ko, path + ": key '" + key + "' is not a year; a shift table maps years (bare digits) to values, "
+                     "e.g. { 2023 = 0.02, 2030 = 0.0 }");
+        const std::string item = path + "." + std::to_string(*year);
+        for (const auto& [y, x] : read)
+            if (y == *year) fail(ko, path + ": year " + std::to_string(*year) + " is given twice (" + origins[item].str() + ")");
+        read.emplace_back(*year, get_number(val, item, ko));
+        origins[item] = ko;
+    }
+    std::sort(read.begin(), read.end());
+    constant = 0.0;
+    table = std::move(read);
+    s.origins.insert(origins.begin(), origins.end());
+}
+
+/** One year of a shift table at `path` (`<...>.shift.<year>`): replaces or adds that year. */
+bool assign_shift_year(Scenario& s, YearTable& table, const std::string& shift_path, const std::string& key,
+                       const toml::node& v, const Origin& o) {
+    const std::optional<int> year = year_key(key);
+    if (!year) return false;
+    const std::string path = shift_path + "." + key;
+    if (table.empty())
+        fail(o, path + ": " + shift_path + " is a number, not a year table; set the whole table instead, e.g. " +
+                    shift_path + "={" + key + "=0.02}");
+    const double x = get_number(v, path, o);
+    const auto it = std::find_if(table.begin(), table.end(), [&](const auto& p) { return p.first == *year; });
+    if (it != table.end()) it->second = x;
+    else table.insert(std::upper_bound(table.begin(), table.end(), std::make_pair(*year, x),
+                                       [](const auto& a, const auto& b) { return a.first < b.first; }),
+                      {*year, x});
+    s.origins[shift_path + "." + std::to_string(*year)] = o;
+    return true;
+}
+
 }  // namespace
 
 /** Set the value at a dotted `path` from a TOML value given at `o`.
@@ -281,6 +361,67 @@ bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin
         return done();
     }
 
+    if (seg[0] == "shares" && n == 4) {  // shares.<dimension>.<given>.<member>: one row of a conditional table
+        const std::vector<std::string> dims = dimension_names(s);
+        const auto d = std::find(dims.begin(), dims.end(), seg[1]);
+        if (d == dims.end())
+            fail(o, path + ": unknown dimension '" + seg[1] + "'" + did_you_mean(seg[1], dims));
+        const auto g = std::find(dims.begin(), dims.end(), seg[2]);
+        if (g == dims.end())
+            fail(o, path + ": unknown dimension '" + seg[2] + "'" + did_you_mean(seg[2], dims));
+        if (g >= d)
+            fail(o, path + ": '" + seg[1] + "' can be given only an earlier dimension; '" + seg[2] + "' " +
+                        (g == d ? "is the same dimension" : "comes after it") + " (dimensions in order: " + list_text(dims) + ")");
+        const Dimension& given = *find_dimension(s, seg[2]);
+        std::vector<std::string> members;
+        for (const Member& m : given.members) members.push_back(m.name);
+        if (std::find(members.begin(), members.end(), seg[3]) == members.end())
+            fail(o, path + ": unknown member '" + seg[3] + "' of dimension '" + seg[2] + "'" + did_you_mean(seg[3], members));
+        auto table = std::find_if(s.conditional_shares.begin(), s.conditional_shares.end(),
+                                  [&](const ConditionalShares& c) { return c.dimension == seg[1]; });
+        if (table != s.conditional_shares.end() && table->given != seg[2])
+            fail(o, path + ": the shares of '" + seg[1] + "' are already given by '" + table->given + "' (" +
+                        origin_of(s, "shares." + seg[1] + "." + table->given, o.file).str() +
+                        "); a dimension's shares depend on at most one earlier dimension");
+        if (table == s.conditional_shares.end()) {
+            s.conditional_shares.push_back({seg[1], seg[2], {}});
+            table = s.conditional_shares.end() - 1;
+            s.origins["shares." + seg[1] + "." + seg[2]] = o;
+        }
+        std::vector<double> row = read_numbers(s, v, path, o);
+        auto it = std::find_if(table->rows.begin(), table->rows.end(), [&](const auto& r) { return r.first == seg[3]; });
+        if (it != table->rows.end()) it->second = std::move(row);
+        else table->rows.emplace_back(seg[3], std::move(row));
+        return done();
+    }
+
+    if (seg[0] == "adjust" && n >= 3 && n <= 4) {
+        Adjustment* a = find_adjustment(s, seg[1]);
+        if (!a) return false;
+        const std::string& k = seg[2];
+        if (n == 4 && k == "shift") return assign_shift_year(s, a->shift_table, "adjust." + a->name + ".shift", seg[3], v, o);
+        if (n == 4) {
+            if (k != "where") return false;
+            auto it = std::find_if(a->where.begin(), a->where.end(), [&](const auto& w) { return w.first == seg[3]; });
+            std::vector<std::string> members = read_member_list(s, v, path, o);
+            if (it != a->where.end()) it->second = std::move(members);
+            else a->where.emplace_back(seg[3], std::move(members));
+            return true;
+        }
+        if (k == "shift") {
+            read_shift(s, a->shift, a->shift_table, v, path, o);
+            return true;
+        }
+        if (k == "where") {
+            read_filter(s, a->where, v, path, o);
+            return true;
+        }
+        if (k == "sd_scale") a->sd_scale = get_number(v, path, o);
+        else if (k == "share") a->share = get_number(v, path, o);
+        else return false;
+        return done();
+    }
+
     if (const auto i = indexed(seg[0], "target"); i && n == 2 && seg[1] == "value") {
         if (*i >= s.targets.size()) return false;
         s.targets[*i].value = get_number(v, path, o);
@@ -292,6 +433,7 @@ bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin
         if (k == "quantiles") s.quantiles = read_numbers(s, v, path, o);
         else if (k == "relative_accuracy") s.relative_accuracy = get_number(v, path, o);
         else if (k == "cells") s.cells = get_bool(v, path, o);
+        else if (k == "shares") s.share_series = get_bool(v, path, o);
         else return false;
         return done();
     }
@@ -303,10 +445,20 @@ bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin
         if (m == d->members.end()) return false;
         const std::string& k = seg[2];
         if (k == "share") m->share = get_number(v, path, o);
-        else if (k == "shift") m->shift = get_number(v, path, o);
+        else if (k == "shift") {
+            read_shift(s, m->shift, m->shift_table, v, path, o);
+            return true;
+        }
         else if (k == "sd_scale") m->sd_scale = get_number(v, path, o);
         else return false;
         return done();
+    }
+    if (n == 4 && seg[2] == "shift") {  // <dimension>.<member>.shift.<year>: one year of a shift table
+        Dimension* d = find_dimension(s, seg[0]);
+        if (!d) return false;
+        auto m = std::find_if(d->members.begin(), d->members.end(), [&](const Member& x) { return x.name == seg[1]; });
+        if (m == d->members.end()) return false;
+        return assign_shift_year(s, m->shift_table, seg[0] + "." + seg[1] + ".shift", seg[3], v, o);
     }
     return false;
 }

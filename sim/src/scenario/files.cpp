@@ -184,6 +184,52 @@ void read_events(Layer& L, const toml::node& v, const Origin& o, const std::stri
     }
 }
 
+/** [shares.<dimension>.<given>] tables: each row an assignment of shares.<dimension>.<given>.<member>. */
+void read_conditional_shares(Layer& L, const toml::node& v, const Origin& o, const std::string& file) {
+    const toml::table& t = get_table(v, "shares", o);
+    for (auto&& [dk, dv] : t) {
+        const Origin dko = at(file, dk.source());
+        const std::string dim(dk.str());
+        const toml::table& dt = get_table(dv, "shares." + dim, dko);
+        if (dt.empty()) fail(dko, "shares." + dim + ": give a table [shares." + dim + ".<given dimension>]");
+        for (auto&& [gk, gv] : dt) {
+            const Origin gko = at(file, gk.source());
+            const std::string path = "shares." + dim + "." + std::string(gk.str());
+            const toml::table& rows = get_table(gv, path, gko);
+            if (rows.empty()) fail(gko, path + ": give at least one row, e.g. " + path.substr(7 + dim.size() + 1) + "_member = [0.3, 0.7]");
+            for (auto&& [mk, mv] : rows) assign(L, path + "." + std::string(mk.str()), mv, at(file, mk.source()));
+        }
+    }
+}
+
+void read_adjustments(Layer& L, const toml::node& v, const Origin& o, const std::string& file) {
+    Scenario& s = L.s;
+    const toml::array& a = get_table_array(v, "adjust", o);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const toml::table& t = *a[i].as_table();
+        const Origin to = at(file, t.source());
+        const std::string item = indexed_name("adjust", i);
+        check_keys(t, adjust_keys, to, "[[adjust]]");
+        auto [name_node, name_origin] = entry(t, "name", file);
+        if (!name_node) fail(to, item + ": name is required");
+        Adjustment adj;
+        adj.name = get_string(*name_node, item + ".name", name_origin);
+        check_name(adj.name, item + ".name", name_origin);
+        const std::string path = "adjust." + adj.name;
+        if (find_adjustment(s, adj.name))
+            fail(name_origin, "adjustment '" + adj.name + "' is already defined (" + s.origins[path].str() +
+                                  "); adjustment names must be unique");
+        if (!t.contains("where"))
+            fail(to, path + ": where is required (the cells it adjusts, e.g. where = { region = [\"asia_pacific\"] })");
+        if (!t.contains("shift") && !t.contains("sd_scale") && !t.contains("share"))
+            fail(to, path + ": give at least one of shift, sd_scale and share");
+        s.adjustments.push_back(adj);
+        s.origins[path] = name_origin;
+        for (auto&& [k, val] : t)
+            if (k.str() != "name") assign(L, path + "." + std::string(k.str()), val, at(file, k.source()));
+    }
+}
+
 void read_targets(Layer& L, const toml::node& v, const Origin& o, const std::string& file) {
     Scenario& s = L.s;
     const toml::array& a = get_table_array(v, "target", o);
@@ -259,6 +305,7 @@ Layer resolve(std::string_view text, const fs::path& file, Chain& chain) {
         for (auto&& [k, val] : t) assign(L, "growth." + std::string(k.str()), val, at(name, k.source()));
     }
     if (auto [v, o] = entry(root, "dimension", name); v) read_dimensions(L, *v, o, name, base_name);
+    if (auto [v, o] = entry(root, "shares", name); v) read_conditional_shares(L, *v, o, name);
     if (auto [v, o] = entry(root, "correlation", name); v) read_correlation(L, *v, o, name);
     if (auto [v, o] = entry(root, "output", name); v) {
         const toml::table& t = get_table(*v, "output", o);
@@ -267,6 +314,7 @@ Layer resolve(std::string_view text, const fs::path& file, Chain& chain) {
     }
     if (auto [v, o] = entry(root, "event", name); v) read_events(L, *v, o, name);
     if (auto [v, o] = entry(root, "target", name); v) read_targets(L, *v, o, name);
+    if (auto [v, o] = entry(root, "adjust", name); v) read_adjustments(L, *v, o, name);
     if (auto [v, o] = entry(root, "set", name); v) {
         std::vector<std::tuple<std::string, const toml::node*, Origin>> entries;
         flatten_set(get_table(*v, "set", o), "", name, entries);

@@ -10,7 +10,7 @@
 namespace marketsim::detail {
 
 inline const std::vector<std::string> top_keys{"extends", "scenario", "growth", "dimension", "correlation",
-                                               "event",   "target",   "output", "set"};
+                                               "event",   "target",   "output", "set",       "adjust", "shares"};
 inline const std::vector<std::string> scenario_keys{"name", "unit", "base_year", "base_value", "horizon", "seed"};
 inline const std::vector<std::string> growth_keys{"rate", "long_run_sd", "annual_sd", "long_run", "period"};
 inline const std::vector<std::string> long_run_keys{"dist", "low", "mode", "high"};
@@ -21,10 +21,12 @@ inline const std::vector<std::string> member_keys{"name", "share", "shift", "sd_
 inline const std::vector<std::string> member_values{"share", "shift", "sd_scale"};
 inline const std::vector<std::string> event_keys{"name", "probability", "from",     "to",
                                                  "at",   "impact",      "duration", "where"};
+inline const std::vector<std::string> adjust_keys{"name", "where", "shift", "sd_scale", "share"};
 inline const std::vector<std::string> target_keys{"series", "year", "value"};
-inline const std::vector<std::string> output_keys{"quantiles", "relative_accuracy", "cells"};
+inline const std::vector<std::string> output_keys{"quantiles", "relative_accuracy", "cells", "shares"};
 inline const std::vector<std::string> reserved_dimension_names{"global", "matrix", "repair", "scenario", "growth",
-                                                               "correlation", "event", "target", "output", "set"};
+                                                               "correlation", "event", "target", "output", "set",
+                                                               "adjust", "shares"};
 
 struct Layer {
     Scenario s;
@@ -36,6 +38,7 @@ struct Layer {
 Dimension* find_dimension(Scenario& s, std::string_view name);
 const Dimension* find_dimension(const Scenario& s, std::string_view name);
 Event* find_event(Scenario& s, std::string_view name);
+Adjustment* find_adjustment(Scenario& s, std::string_view name);
 std::vector<std::string> dimension_names(const Scenario& s);
 
 /** When growth.rate follows growth.long_run's mode, give it that value for good. */

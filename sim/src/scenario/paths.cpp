@@ -49,6 +49,12 @@ Event* find_event(Scenario& s, std::string_view name) {
     return nullptr;
 }
 
+Adjustment* find_adjustment(Scenario& s, std::string_view name) {
+    for (Adjustment& a : s.adjustments)
+        if (a.name == name) return &a;
+    return nullptr;
+}
+
 std::vector<std::string> dimension_names(const Scenario& s) {
     std::vector<std::string> out;
     for (const Dimension& d : s.dimensions) out.push_back(d.name);
@@ -66,8 +72,11 @@ std::vector<std::string> valid_paths(const Scenario& s) {
     }
     for (std::size_t i = 0; i < s.periods.size(); ++i) out.push_back("growth." + indexed_name("period", i) + ".rate");
     for (const Dimension& d : s.dimensions)
-        for (const Member& m : d.members)
+        for (const Member& m : d.members) {
             for (const auto& k : member_values) out.push_back(d.name + "." + m.name + "." + k);
+            for (const auto& [year, value] : m.shift_table)
+                out.push_back(d.name + "." + m.name + ".shift." + std::to_string(year));
+        }
     out.push_back("correlation.global");
     out.push_back("correlation.repair");
     for (const Dimension& d : s.dimensions) out.push_back("correlation." + d.name);
@@ -79,6 +88,15 @@ std::vector<std::string> valid_paths(const Scenario& s) {
     }
     for (std::size_t i = 0; i < s.targets.size(); ++i) out.push_back(indexed_name("target", i) + ".value");
     for (const auto& k : output_keys) out.push_back("output." + k);
+    for (const ConditionalShares& c : s.conditional_shares)
+        for (const Member& m : find_dimension(s, c.given)->members)
+            out.push_back("shares." + c.dimension + "." + c.given + "." + m.name);
+    for (const Adjustment& a : s.adjustments) {
+        for (const auto& k : adjust_keys)
+            if (k != "name") out.push_back("adjust." + a.name + "." + k);
+        for (const auto& [year, value] : a.shift_table) out.push_back("adjust." + a.name + ".shift." + std::to_string(year));
+        for (const Dimension& d : s.dimensions) out.push_back("adjust." + a.name + ".where." + d.name);
+    }
     return out;
 }
 
@@ -104,7 +122,8 @@ std::vector<NumericInput> numeric_inputs(const Scenario& s) {
         for (const Member& m : d.members) {
             const std::string prefix = d.name + "." + m.name + ".";
             out.push_back({prefix + "share", m.share});
-            out.push_back({prefix + "shift", m.shift});
+            if (m.shift_table.empty()) out.push_back({prefix + "shift", m.shift});
+            for (const auto& [year, value] : m.shift_table) out.push_back({prefix + "shift." + std::to_string(year), value});
             out.push_back({prefix + "sd_scale", m.sd_scale});
         }
     out.push_back({"correlation.global", s.corr_global});
@@ -117,6 +136,13 @@ std::vector<NumericInput> numeric_inputs(const Scenario& s) {
         out.push_back({"event." + e.name + ".impact", e.impact});
     }
     for (std::size_t i = 0; i < s.targets.size(); ++i) out.push_back({indexed_name("target", i) + ".value", s.targets[i].value});
+    for (const Adjustment& a : s.adjustments) {
+        const std::string prefix = "adjust." + a.name + ".";
+        if (a.shift_table.empty()) out.push_back({prefix + "shift", a.shift});
+        for (const auto& [year, value] : a.shift_table) out.push_back({prefix + "shift." + std::to_string(year), value});
+        out.push_back({prefix + "sd_scale", a.sd_scale});
+        out.push_back({prefix + "share", a.share});
+    }
     return out;
 }
 

@@ -10,6 +10,27 @@ namespace marketsim {
 using detail::toml_number;
 using detail::toml_string;
 
+namespace {
+
+/** A shift: its number, or its year table as { "2023": 0.02, ... }. */
+nlohmann::json shift_json(double constant, const YearTable& table) {
+    if (table.empty()) return constant;
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [year, value] : table) out[std::to_string(year)] = value;
+    return out;
+}
+
+/** A shift as TOML: its number, or its year table as { 2023 = 0.02, ... }. */
+std::string shift_toml(double constant, const YearTable& table) {
+    if (table.empty()) return toml_number(constant);
+    std::string out = "{ ";
+    for (std::size_t i = 0; i < table.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(table[i].first) + " = " + toml_number(table[i].second);
+    return out + " }";
+}
+
+}  // namespace
+
 nlohmann::json to_json(const Scenario& s) {
     using nlohmann::json;
     json growth{{"rate", s.rate}, {"long_run_sd", s.long_run_sd}, {"annual_sd", s.annual_sd}};
@@ -26,7 +47,7 @@ nlohmann::json to_json(const Scenario& s) {
     for (const Dimension& d : s.dimensions) {
         json members = json::array();
         for (const Member& m : d.members)
-            members.push_back({{"name", m.name}, {"share", m.share}, {"shift", m.shift}, {"sd_scale", m.sd_scale}});
+            members.push_back({{"name", m.name}, {"share", m.share}, {"shift", shift_json(m.shift, m.shift_table)}, {"sd_scale", m.sd_scale}});
         dimensions.push_back({{"name", d.name}, {"members", members}});
     }
 
@@ -53,8 +74,18 @@ nlohmann::json to_json(const Scenario& s) {
     }
     json targets = json::array();
     for (const Target& t : s.targets) targets.push_back({{"series", t.series}, {"year", t.year}, {"value", t.value}});
+    json adjust = json::array();
+    for (const Adjustment& a : s.adjustments) {
+        json where = json::object();
+        for (const auto& [dim, members] : a.where) where[dim] = members;
+        adjust.push_back({{"name", a.name},
+                          {"where", where},
+                          {"shift", shift_json(a.shift, a.shift_table)},
+                          {"sd_scale", a.sd_scale},
+                          {"share", a.share}});
+    }
 
-    return json{{"name", s.name},
+    json out{{"name", s.name},
                 {"unit", s.unit},
                 {"base_year", s.base_year},
                 {"horizon", s.horizon},
@@ -66,6 +97,18 @@ nlohmann::json to_json(const Scenario& s) {
                 {"event", events},
                 {"target", targets},
                 {"output", {{"quantiles", s.quantiles}, {"relative_accuracy", s.relative_accuracy}, {"cells", s.cells}}}};
+    if (!s.adjustments.empty()) out["adjust"] = adjust;
+    if (s.share_series) out["output"]["shares"] = true;
+    if (!s.conditional_shares.empty()) {
+        json shares = json::object();
+        for (const ConditionalShares& c : s.conditional_shares) {
+            json rows = json::object();
+            for (const auto& [member, row] : c.rows) rows[member] = row;
+            shares[c.dimension][c.given] = rows;
+        }
+        out["shares"] = shares;
+    }
+    return out;
 }
 
 std::string to_toml(const Scenario& s) {
@@ -96,7 +139,7 @@ std::string to_toml(const Scenario& s) {
         out << "\n[[dimension]]\nname = " << toml_string(d.name) << "\nmembers = [\n";
         for (const Member& m : d.members)
             out << "  { name = " << toml_string(m.name) << ", share = " << toml_number(m.share)
-                << ", shift = " << toml_number(m.shift) << ", sd_scale = " << toml_number(m.sd_scale) << " },\n";
+                << ", shift = " << shift_toml(m.shift, m.shift_table) << ", sd_scale = " << toml_number(m.sd_scale) << " },\n";
         out << "]\n";
     }
 
@@ -129,8 +172,24 @@ std::string to_toml(const Scenario& s) {
         out << "\n[[target]]\nseries = " << toml_string(t.series) << "\nyear = " << t.year << "\nvalue = " << toml_number(t.value)
             << "\n";
 
+    for (const Adjustment& a : s.adjustments) {
+        out << "\n[[adjust]]\nname = " << toml_string(a.name) << "\nwhere = { ";
+        for (std::size_t i = 0; i < a.where.size(); ++i) {
+            out << (i ? ", " : "") << a.where[i].first << " = [";
+            for (std::size_t j = 0; j < a.where[i].second.size(); ++j) out << (j ? ", " : "") << toml_string(a.where[i].second[j]);
+            out << "]";
+        }
+        out << " }\nshift = " << shift_toml(a.shift, a.shift_table) << "\nsd_scale = " << toml_number(a.sd_scale)
+            << "\nshare = " << toml_number(a.share) << "\n";
+    }
+
     out << "\n[output]\nquantiles = " << numbers(s.quantiles) << "\nrelative_accuracy = " << toml_number(s.relative_accuracy)
         << "\ncells = " << (s.cells ? "true" : "false") << "\n";
+    if (s.share_series) out << "shares = true\n";
+    for (const ConditionalShares& c : s.conditional_shares) {
+        out << "\n[shares." << c.dimension << "." << c.given << "]\n";
+        for (const auto& [member, row] : c.rows) out << member << " = " << numbers(row) << "\n";
+    }
     return out.str();
 }
 

@@ -57,8 +57,13 @@ std::vector<std::string> series_names(const Scenario& s, bool cells) {
     std::vector<std::string> out{"total"};
     for (const Dimension& d : s.dimensions)
         for (const Member& m : d.members) out.push_back(d.name + "=" + m.name);
+    if (s.share_series)
+        for (const Dimension& d : s.dimensions)
+            for (const Member& m : d.members) out.push_back("share:" + d.name + "=" + m.name);
     if (cells && !s.dimensions.empty())
         detail::for_each_cell(s, [&](const auto& index) { out.push_back(detail::cell_name(s, index)); });
+    if (cells && !s.dimensions.empty() && s.share_series)
+        detail::for_each_cell(s, [&](const auto& index) { out.push_back("share:" + detail::cell_name(s, index)); });
     return out;
 }
 

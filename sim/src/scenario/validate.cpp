@@ -22,6 +22,9 @@ public:
         scenario_values();
         growth_values();
         dimensions();
+        conditional_shares();
+        shift_tables();
+        adjustments();
         growth_floor();
         correlation();
         events();
@@ -109,17 +112,144 @@ private:
         }
     }
 
+    /** A shift table's years lie in base_year..base_year + 200; a table none of whose years lies
+     *  in base_year + 1..horizon draws a warning (it is constant over the whole run). */
+    void shift_table(const YearTable& table, const std::string& path) {
+        if (table.empty()) return;
+        const int last = s.base_year + kMaxYears;
+        bool inside = false;
+        for (const auto& [year, value] : table) {
+            if (year < s.base_year || year > last)
+                bad(path + "." + std::to_string(year), value,
+                    "year " + std::to_string(year) + " is outside " + std::to_string(s.base_year) + ".." +
+                        std::to_string(last) + " (base_year .. base_year + " + std::to_string(kMaxYears) + ")");
+            inside = inside || (year > s.base_year && year <= s.horizon);
+        }
+        if (!inside)
+            s.warnings.push_back(where(path).str() + ": " + path + " lists no year in " + std::to_string(s.base_year + 1) +
+                                 ".." + std::to_string(s.horizon) + "; it is " + toml_number(shift_in(0, table, s.base_year + 1)) +
+                                 " in every year of the run");
+    }
+
+    /** Each row has one share per member, > 0, summing to 1 within 1e-6 (then divided by its
+     *  sum); rows in the given dimension's member order, tables in dimension order. */
+    void conditional_shares() {
+        const std::vector<std::string> order = dimension_names(s);
+        auto rank = [&](const std::string& dim) { return std::find(order.begin(), order.end(), dim) - order.begin(); };
+        for (ConditionalShares& table : s.conditional_shares) {
+            const Dimension& d = *find_dimension(s, table.dimension);
+            const Dimension& g = *find_dimension(s, table.given);
+            for (auto& [member, row] : table.rows) {
+                const std::string path = "shares." + table.dimension + "." + table.given + "." + member;
+                if (row.size() != d.members.size()) {
+                    std::vector<std::string> names;
+                    for (const Member& m : d.members) names.push_back(m.name);
+                    fail(where(path), path + " has " + std::to_string(row.size()) + " shares but dimension '" + d.name + "' has " +
+                                          std::to_string(d.members.size()) + " members (" + list_text(names) + ")");
+                }
+                double sum = 0;
+                for (std::size_t i = 0; i < row.size(); ++i) {
+                    if (!(row[i] > 0)) bad(indexed_name(path, i), row[i], "shares must be > 0");
+                    sum += row[i];
+                }
+                if (std::abs(sum - 1) > 1e-6)
+                    fail(where(path), path + ": shares sum to " + toml_number(sum) + "; they must sum to 1 (within 1e-6)");
+                if (std::abs(sum - 1) > 1e-12)
+                    for (double& x : row) x /= sum;
+            }
+            auto member_rank = [&](const std::string& name) {
+                std::size_t k = 0;
+                while (g.members[k].name != name) ++k;
+                return k;
+            };
+            std::stable_sort(table.rows.begin(), table.rows.end(),
+                             [&](const auto& a, const auto& b) { return member_rank(a.first) < member_rank(b.first); });
+        }
+        std::stable_sort(s.conditional_shares.begin(), s.conditional_shares.end(),
+                         [&](const auto& a, const auto& b) { return rank(a.dimension) < rank(b.dimension); });
+    }
+
+    void shift_tables() {
+        for (const Dimension& d : s.dimensions)
+            for (const Member& m : d.members) shift_table(m.shift_table, d.name + "." + m.name + ".shift");
+    }
+
+    /** A filter's dimensions and members exist, each member listed once; kept in dimension order. */
+    void filter(std::vector<std::pair<std::string, std::vector<std::string>>>& where_, const std::string& path) {
+        for (const auto& [dim, members] : where_) {
+            const std::string wpath = path + ".where." + dim;
+            const Dimension* d = find_dimension(s, dim);
+            if (!d) fail(where(wpath), path + ".where: unknown dimension '" + dim + "'" + did_you_mean(dim, dimension_names(s)));
+            std::vector<std::string> names;
+            for (const Member& m : d->members) names.push_back(m.name);
+            for (std::size_t i = 0; i < members.size(); ++i) {
+                const std::string ipath = indexed_name(wpath, i);
+                if (std::find(names.begin(), names.end(), members[i]) == names.end())
+                    fail(where(ipath), wpath + ": unknown member '" + members[i] + "' of dimension '" + dim + "'" +
+                                           did_you_mean(members[i], names));
+                if (std::find(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(i), members[i]) !=
+                    members.begin() + static_cast<std::ptrdiff_t>(i))
+                    fail(where(ipath), wpath + ": member '" + members[i] + "' is listed twice");
+            }
+        }
+        const std::vector<std::string> order = dimension_names(s);
+        auto rank = [&](const std::string& dim) { return std::find(order.begin(), order.end(), dim) - order.begin(); };
+        std::stable_sort(where_.begin(), where_.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+    }
+
+    void adjustments() {
+        for (Adjustment& a : s.adjustments) {
+            const std::string path = "adjust." + a.name;
+            if (a.where.empty())
+                fail(where(path + ".where"), path + ".where = {}: name at least one dimension and its members (a filter "
+                                                    "without dimensions would adjust every cell)");
+            filter(a.where, path);
+            if (!(a.sd_scale > 0)) bad(path + ".sd_scale", a.sd_scale, "sd_scale must be > 0");
+            if (!(a.share > 0)) bad(path + ".share", a.share, "share must be > 0");
+            shift_table(a.shift_table, path + ".shift");
+        }
+    }
+
+    /** The total shift of a cell in year y: its members' (last dimension first) and its adjustments'. */
+    double cell_shift(const std::vector<std::size_t>& index, int y) const {
+        double shift = 0;
+        for (std::size_t d = index.size(); d-- > 0;) shift += s.dimensions[d].members[index[d]].shift_at(y);
+        for (const Adjustment& a : s.adjustments)
+            if (adjusts(a, index)) shift += a.shift_at(y);
+        return shift;
+    }
+
+    bool adjusts(const Adjustment& a, const std::vector<std::size_t>& index) const {
+        for (const auto& [dim, members] : a.where) {
+            std::size_t d = 0;
+            while (s.dimensions[d].name != dim) ++d;
+            const std::string& name = s.dimensions[d].members[index[d]].name;
+            if (std::find(members.begin(), members.end(), name) == members.end()) return false;
+        }
+        return true;
+    }
+
     /** mu(c, y) > -1 everywhere, and with a long-run distribution its low end stays > -1 too. */
     void growth_floor() {
+        bool tables = false;
+        for (const Dimension& d : s.dimensions)
+            for (const Member& m : d.members) tables = tables || !m.shift_table.empty();
         double lowest_shift = 0;
         std::vector<std::size_t> worst(s.dimensions.size(), 0);
-        for (std::size_t d = 0; d < s.dimensions.size(); ++d) {
-            const auto& ms = s.dimensions[d].members;
-            for (std::size_t m = 1; m < ms.size(); ++m)
-                if (ms[m].shift < ms[worst[d]].shift) worst[d] = m;
-            lowest_shift += ms[worst[d]].shift;
-        }
+        // the lowest total shift of year y (constant shifts: the same in every year)
+        auto lowest_in = [&](int y) {
+            lowest_shift = 0;
+            for (std::size_t d = 0; d < s.dimensions.size(); ++d) {
+                const auto& ms = s.dimensions[d].members;
+                worst[d] = 0;
+                for (std::size_t m = 1; m < ms.size(); ++m)
+                    if (ms[m].shift_at(y) < ms[worst[d]].shift_at(y)) worst[d] = m;
+                lowest_shift += ms[worst[d]].shift_at(y);
+            }
+        };
+        lowest_in(s.base_year + 1);
         for (int y = s.base_year + 1; y <= s.horizon; ++y) {
+            if (tables) lowest_in(y);
             const double rate = s.rate_in(y);
             if (rate + lowest_shift > -1) continue;
             std::string path = "growth.rate";
@@ -129,27 +259,63 @@ private:
             std::vector<std::string> shifts;
             for (std::size_t d = 0; d < s.dimensions.size(); ++d) {
                 const Member& m = s.dimensions[d].members[worst[d]];
-                if (m.shift != 0) shifts.push_back(s.dimensions[d].name + "." + m.name + ".shift = " + toml_number(m.shift));
+                if (m.shift_at(y) != 0)
+                    shifts.push_back(s.dimensions[d].name + "." + m.name + ".shift = " + toml_number(m.shift_at(y)) +
+                                     (m.shift_table.empty() ? "" : " in " + std::to_string(y)));
             }
             bad(path, rate,
                 (shifts.empty() ? std::string("the growth rate") : "with " + list_text(shifts) + " the growth rate of cell " + cell_name(s, worst)) +
                     " is " + toml_number(rate + lowest_shift) + " in " + std::to_string(y) + "; it must stay > -1");
         }
+        bool adjusted = false;
+        for (const Adjustment& a : s.adjustments) adjusted = adjusted || !a.shift_table.empty() || a.shift != 0;
+        if (adjusted && s.cell_count() <= 2'000'000) {
+            // adjustments shift single cells: check every cell in every year
+            for_each_cell(s, [&](const std::vector<std::size_t>& index) {
+                for (int y = s.base_year + 1; y <= s.horizon; ++y) {
+                    const double mu = s.rate_in(y) + cell_shift(index, y);
+                    if (mu > -1) continue;
+                    std::vector<std::string> names;
+                    std::string path = "growth.rate";
+                    double value = s.rate_in(y);
+                    for (const Adjustment& a : s.adjustments)
+                        if (adjusts(a, index) && a.shift_at(y) != 0) {
+                            if (names.empty()) {
+                                path = "adjust." + a.name + ".shift";
+                                value = a.shift_at(y);
+                            }
+                            names.push_back("adjust." + a.name + ".shift = " + toml_number(a.shift_at(y)));
+                        }
+                    bad(path, value,
+                        "with " + (names.empty() ? std::string("its shifts") : list_text(names)) + " the growth rate of cell " +
+                            cell_name(s, index) + " is " + toml_number(mu) + " in " + std::to_string(y) + "; it must stay > -1");
+                }
+            });
+        }
         if (!s.long_run) return;
         const LongRun& lr = *s.long_run;
         if (s.cell_count() > 2'000'000) return;  // far beyond any real scenario; the engine still asserts
+        const int years_checked = tables || adjusted ? s.horizon - s.base_year : 1;
         for_each_cell(s, [&](const std::vector<std::size_t>& index) {
-            double shift = 0, scale = 1;
-            for (std::size_t d = 0; d < index.size(); ++d) {
-                shift += s.dimensions[d].members[index[d]].shift;
-                scale *= s.dimensions[d].members[index[d]].sd_scale;
+            for (int t = 1; t <= years_checked; ++t) {
+                const int y = s.base_year + t;
+                double shift = 0, scale = 1;
+                for (std::size_t d = 0; d < index.size(); ++d) {
+                    shift += s.dimensions[d].members[index[d]].shift_at(y);
+                    scale *= s.dimensions[d].members[index[d]].sd_scale;
+                }
+                for (const Adjustment& a : s.adjustments)
+                    if (adjusts(a, index)) {
+                        shift += a.shift_at(y);
+                        scale *= a.sd_scale;
+                    }
+                const double floor = lr.mode + shift + scale * (lr.low - lr.mode);
+                if (floor <= -1)
+                    bad("growth.long_run.low", lr.low,
+                        "for cell " + cell_name(s, index) + " (shift " + toml_number(shift) + (tables || adjusted ? " in " + std::to_string(y) : "") +
+                            ", sd_scale " + toml_number(scale) + ") mode + shift + sd_scale * (low - mode) = " +
+                            toml_number(floor) + "; it must stay > -1");
             }
-            const double floor = lr.mode + shift + scale * (lr.low - lr.mode);
-            if (floor <= -1)
-                bad("growth.long_run.low", lr.low,
-                    "for cell " + cell_name(s, index) + " (shift " + toml_number(shift) + ", sd_scale " +
-                        toml_number(scale) + ") mode + shift + sd_scale * (low - mode) = " + toml_number(floor) +
-                        "; it must stay > -1");
         });
     }
 
@@ -253,6 +419,8 @@ private:
             const std::vector<std::string> names = series_names(s, few_cells);
             bool known = std::find(names.begin(), names.end(), t.series) != names.end();
             if (!known && !few_cells) known = is_cell_name(s, t.series);
+            if (!known && !few_cells && s.share_series && t.series.rfind("share:", 0) == 0)
+                known = is_cell_name(s, t.series.substr(6));
             if (!known)
                 fail(where(path + ".series"), path + ".series = " + toml_string(t.series) +
                                                   ": no such series (\"total\", \"dimension=member\" or a cell)" +
