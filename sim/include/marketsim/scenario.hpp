@@ -50,7 +50,8 @@ struct Period {
     double rate = 0.0;
 };
 
-/** growth.long_run: a three-point distribution of the long-run growth rate (docs/model.md, "Three-point long-run growth"). */
+/** growth.long_run: a three-point distribution of the long-run growth rate (docs/model.md, "Three-point long-run growth");
+ *  also an event's uncertain impact (Event::impact_range). */
 struct LongRun {
     std::string dist;  ///< "pert", "triangular" or "uniform"
     double low = 0.0;
@@ -68,6 +69,11 @@ struct Event {
     int duration = 1;          ///< years active after firing, >= 1
     /// dimension name -> allowed members; a cell matches when each listed dimension's member is listed
     std::vector<std::pair<std::string, std::vector<std::string>>> where;
+    /// an uncertain impact (docs/model.md, "Uncertain event impacts"): its three-point
+    /// distribution; `impact` then holds its mode (uniform: the midpoint), the central path's value
+    std::optional<LongRun> impact_range;
+    /// at most one firing: `probability` is the chance that it fires at all within its years
+    bool once = false;
 };
 
 /** A value a series should reach or exceed in a year; summary.json reports P(series >= value). */
@@ -172,7 +178,8 @@ struct NumericInput {
 
 /** Every numeric input, in file order: scenario.base_value, growth (rate, long_run_sd or the
  *  long_run points, annual_sd, periods' rates), each member's share, shift and sd_scale, the
- *  correlation weights, each event's probability and impact, each target's value. */
+ *  correlation weights, each event's probability and impact (an uncertain impact: its points,
+ *  event.NAME.impact.low/mode/high; uniform: low and high), each target's value. */
 std::vector<NumericInput> numeric_inputs(const Scenario& scenario);
 
 /** The value at a numeric --set path (one of numeric_inputs), or nullopt. */
