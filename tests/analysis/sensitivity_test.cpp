@@ -127,3 +127,50 @@ TEST_CASE("sensitivity refuses an unknown series and a year without spread", "[s
     CHECK_FALSE(fs::exists(dir / "b"));
     fs::remove_all(dir);
 }
+
+TEST_CASE("an uncertain impact is an input of its own - exactly, when it is the only spread", "[sensitivity][statistical]") {
+    // one cell, no noise, a forced event of uniform impact J on [-0.1, 0.1] in 2025: f = e^(a + J), so
+    // J's draw is the only spread (indices 1) and every other input's are exactly 0; a once event of
+    // probability 0 has no spread either, but forced in the tornado it fires on every path
+    const Scenario sc = test::scenario_from(R"(
+[scenario]
+base_year = 2020
+horizon = 2030
+base_value = 10
+seed = 8
+[growth]
+rate = 0.03
+[[event]]
+name = "shock"
+probability = 1
+at = 2025
+impact = { dist = "uniform", low = -0.1, high = 0.1 }
+[[event]]
+name = "later"
+probability = 0
+from = 2026
+to = 2029
+impact = -0.2
+once = true
+)");
+    RunOptions opt;
+    opt.paths = 20000;
+    const Sensitivity s = sensitivity(sc, opt);
+    const std::size_t t = 9;  // 2030
+    REQUIRE(s.inputs.front().name == "event=shock impact");
+    check_index("impact first order", input(s, "event=shock impact").first_order[t], 1.0,
+                input(s, "event=shock impact").first_order_half_width[t]);
+    // swapping only it moves everything, so the total index is exactly one: (f(A) - f(A_B))^2 / 2V
+    check_index("impact total", input(s, "event=shock impact").total[t], 1.0, input(s, "event=shock impact").total_half_width[t]);
+    CHECK(input(s, "global").total[t] == 0.0);
+    CHECK(input(s, "event=shock").total[t] == 0.0);  // forced: its firing draw changes nothing
+    CHECK(input(s, "event=later").total[t] == 0.0);
+    CHECK(input(s, "annual").total[t] == 0.0);       // the impact is drawn once per path: persistent
+    // tornado: the impact at its own P10 and P90, -0.1 + 0.2 Phi(-/+1.2816) = -0.08 / 0.08 (the table: 1e-7)
+    const double central = 10 * std::pow(1.03, 10);
+    CHECK(input(s, "event=shock impact").p50_low == Approx(central * std::exp(-0.08)).epsilon(1e-6));
+    CHECK(input(s, "event=shock impact").p50_high == Approx(central * std::exp(0.08)).epsilon(1e-6));
+    // a once event forced fires in one of its years on every path: the median falls by e^-0.2
+    CHECK(input(s, "event=later").p50_high == Approx(s.p50 * std::exp(-0.2)).epsilon(0.02));
+    CHECK(input(s, "event=later").p50_low == s.p50);
+}

@@ -19,6 +19,10 @@ Model (docs/model.md):
     mu(c,y)  = rate(y) + sum_d shift_d(c_d, y) + sum_a shift_a(c, y)   (a shift: a number or a year table;
                                                                 a: the [[adjust]] tables whose filter matches c)
     D_c      = sL(c) ZL_c (once per path), A(.,y) fresh every year, ZL, A ~ N(0,R)
+    J_e      = an event's impact: a number, or per path one draw of its three-point distribution
+               (PERT: low + (high - low) Beta(a, b); triangular; uniform) used in every active year
+    once     = an event that fires at most once: with U uniform, it fires when U < p, in year
+               first + min(n - 1, floor(U n / p)) of its n clipped years
     Z_c      = sqrt(wg) G + sum_d sqrt(w_d) F_d[c_d] + sqrt(max(0, 1 - wg - sum w_d)) E_c
     F_d      = S_d xi_d, S_d S_d^T = C_d (eigen-decomposition square root)
 """
@@ -54,6 +58,8 @@ class Event:
     impact: float
     duration: int
     match: np.ndarray   # bool per cell
+    dist: tuple | None = None   # an uncertain impact: (dist, low, mode, high); impact is then its mode
+    once: bool = False          # fires at most once within first..last
 
 
 @dataclass
@@ -261,8 +267,18 @@ def build_model(doc: dict) -> Model:
             k = dim_names.index(dn)
             ok = np.array([m in allowed for m in members[k]])
             match &= ok[member_index[k]]
+        impact, dist = e["impact"], None
+        if isinstance(impact, dict):
+            lo, hi = float(impact["low"]), float(impact["high"])
+            mode = float(impact["mode"]) if impact["dist"] != "uniform" else 0.5 * (lo + hi)
+            if "mode" in impact and impact["dist"] == "uniform":
+                raise ScenarioError(f"event {e['name']}: a uniform impact with a mode")
+            if not (lo < hi and lo <= mode <= hi):
+                raise ScenarioError(f"event {e['name']}: impact points out of order")
+            dist = (impact["dist"], lo, mode, hi)
+            impact = mode
         events.append(Event(e["name"], float(e["probability"]), first, last,
-                            float(e["impact"]), duration, match))
+                            float(impact), duration, match, dist, bool(e.get("once", False))))
 
     # Series: total, every member of every dimension, then (if asked) every cell.
     out = doc.get("output", {})
@@ -335,12 +351,41 @@ def _event_activity(ev: Event, b: int, h: int, rng: np.random.Generator, n: int)
     active = np.zeros((n, n_years), dtype=bool)
     if ev.last < ev.first:
         return active
+    if ev.once:
+        years = ev.last - ev.first + 1
+        u = rng.random(n)
+        fired = u < ev.probability
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k = np.minimum(years - 1, np.floor(u * years / ev.probability)).astype(np.int64)
+        rows = np.nonzero(fired)[0]
+        lo = ev.first + k[rows] - (b + 1)
+        for r, start in zip(rows, lo):
+            active[r, start:min(start + ev.duration, n_years)] = True
+        return active
     fires = rng.random((n, ev.last - ev.first + 1)) < ev.probability
     for j, f in enumerate(range(ev.first, ev.last + 1)):
         lo = f - (b + 1)
         hi = min(f + ev.duration - 1, h) - (b + 1)
         active[:, lo:hi + 1] |= fires[:, j:j + 1]
     return active
+
+
+def _event_impacts(ev: Event, rng: np.random.Generator, n: int) -> np.ndarray | float:
+    """The event's impact on each of n paths, shape (n, 1); a fixed impact is a number."""
+    if ev.dist is None:
+        return ev.impact
+    kind, lo, mode, hi = ev.dist
+    if kind == "pert":
+        a = 1 + 4 * (mode - lo) / (hi - lo)
+        b = 1 + 4 * (hi - mode) / (hi - lo)
+        x = lo + (hi - lo) * rng.beta(a, b, n)
+    elif kind == "triangular":
+        x = rng.triangular(lo, mode, hi, n)
+    elif kind == "uniform":
+        x = rng.uniform(lo, hi, n)
+    else:
+        raise ScenarioError(f"event {ev.name}: unknown impact distribution {kind}")
+    return x[:, None]
 
 
 def simulate(m: Model, n_paths: int, seed: int, chunk: int = 20000) -> np.ndarray:
@@ -356,11 +401,12 @@ def simulate(m: Model, n_paths: int, seed: int, chunk: int = 20000) -> np.ndarra
         sl = slice(start, start + n)
         d = m.s_long * _draw_z(m, loadings, rng, n)                        # D_c, once per path
         act = [_event_activity(ev, m.base_year, m.horizon, rng, n) for ev in m.events]
+        size = [_event_impacts(ev, rng, n) for ev in m.events]
         v = np.broadcast_to(m.base, (n, m.base.size)).copy()
         for i in range(n_years - 1):
             r = m.drift[i] + d + m.s_annual * _draw_z(m, loadings, rng, n)
-            for ev, a in zip(m.events, act):
-                r += (ev.impact * a[:, i:i + 1]) * ev.match
+            for ev, a, j in zip(m.events, act, size):
+                r += (j * a[:, i:i + 1]) * ev.match
             v *= np.exp(r)
             values[:, i + 1, sl] = _series_values(m, v @ m.aggregation).T
     return values

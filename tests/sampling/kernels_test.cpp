@@ -87,6 +87,56 @@ members = [ { name = "a", share = 0.7 }, { name = "b", share = 0.3, shift = 0.01
 global = 0.5
 )";
 
+// once events and uncertain impacts: a once event over clipped years with a filter and a duration,
+// a forced once event, uncertain impacts of every kind (one on a once event, one never firing)
+const char* kUncertainEventsScenario = R"(
+[scenario]
+base_year = 2020
+base_value = 100.0
+horizon = 2031
+seed = 78
+[growth]
+rate = 0.04
+long_run_sd = 0.02
+annual_sd = 0.05
+[[dimension]]
+name = "region"
+members = [ { name = "a", share = 0.5, shift = 0.01 }, { name = "b", share = 0.3, sd_scale = 1.5 },
+            { name = "c", share = 0.2, shift = -0.02 } ]
+[correlation]
+global = 0.3
+[[event]]
+name = "crash"
+probability = 0.6
+from = 2015
+to = 2028
+impact = { dist = "pert", low = -0.3, mode = -0.1, high = 0.0 }
+duration = 3
+where = { region = ["a", "c"] }
+once = true
+[[event]]
+name = "forced"
+probability = 1
+from = 2022
+to = 2027
+impact = -0.05
+once = true
+[[event]]
+name = "boom"
+probability = 0.25
+from = 2021
+to = 2031
+impact = { dist = "triangular", low = 0.0, mode = 0.02, high = 0.1 }
+duration = 2
+[[event]]
+name = "late"
+probability = 0.5
+at = 2040
+impact = { dist = "uniform", low = -0.2, high = 0.2 }
+[output]
+cells = true
+)";
+
 /** Runs f once on every SIMD target this CPU supports and restores the best one. */
 template <class F>
 void on_every_target(F&& f) {
@@ -392,7 +442,7 @@ TEST_CASE("every bucket of the summary is within the relative accuracy of its va
 }
 
 TEST_CASE("ChunkSampler equals simulate_path path by path at every chunk capacity", "[kernels][sampler]") {
-    for (const char* text : {kRichScenario, kThreePointScenario, kMixScenario}) {
+    for (const char* text : {kRichScenario, kThreePointScenario, kMixScenario, kUncertainEventsScenario}) {
         const Scenario sc = test::scenario_from(text);
         const Model m = compile(sc, sc.seed);
         const std::size_t stride = static_cast<std::size_t>(m.years + 1) * m.series_count();
@@ -478,6 +528,111 @@ TEST_CASE("chosen draws give the chunk sampler the paths simulate_path gives wit
             REQUIRE(got[i * stride + k] == expected[k]);
         }
     }
+}
+
+TEST_CASE("once years and uncertain impacts of the kernels equal the scalar reference on every target", "[kernels][kat]") {
+    const Scenario sc = test::scenario_from(kUncertainEventsScenario);
+    const Model m = compile(sc, sc.seed);
+    constexpr std::uint32_t cap = 64;
+    const std::uint64_t first = 0xffffffffu - 20;  // across the path high word
+    const std::size_t stride = static_cast<std::size_t>(m.years + 1) * m.series_count();
+    constexpr std::uint32_t lanes = 70;
+    std::vector<double> expected(stride * lanes);
+    PathWorkspace ws(m);
+    for (std::uint32_t i = 0; i < lanes; ++i) simulate_path(m, first + i, ws, expected.data() + i * stride);
+    on_every_target([&](const std::string&) {
+        const std::vector<double> got = chunk_values(m, first, lanes, 0);
+        CHECK(std::memcmp(got.data(), expected.data(), got.size() * sizeof(double)) == 0);
+        for (std::size_t e = 0; e < m.events.size(); ++e) {
+            const EventModel& ev = m.events[e];
+            auto year = kernels::aligned_zeros<std::int32_t>(cap);
+            auto impact = kernels::aligned_zeros<double>(cap);
+            kernels::chunk_impacts(m.seed, first, cap, ev, impact.get());
+            if (ev.once) kernels::chunk_once(m.seed, first, cap, ev, year.get());
+            for (std::uint32_t i = 0; i < cap; ++i) {
+                const std::uint64_t path = first + i;
+                INFO("event " << ev.name << " path " << path);
+                CHECK(impact[i] == sampled_impact(ev, uniform(m.seed, path, ev.impact_purpose, 0)));
+                if (!ev.once) continue;
+                const auto w = philox(m.seed, path, ev.purpose, 0);
+                const std::uint64_t draw = (static_cast<std::uint64_t>(w[0]) << 20) | (w[1] >> 12);
+                const bool fires = uniform(m.seed, path, ev.purpose, 0) < ev.probability;
+                CHECK(year[i] == (fires ? ev.first_fire + once_year(draw, ev.last_fire - ev.first_fire + 1, ev.probability) : 0));
+            }
+        }
+    });
+}
+
+TEST_CASE("chosen once years and impacts give the chunk sampler the paths simulate_path gives with them", "[kernels][sampler]") {
+    // as sensitivity analysis replays them: once years and impacts from a second seed
+    const Scenario sc = test::scenario_from(kUncertainEventsScenario);
+    const Model m = compile(sc, sc.seed);
+    const std::uint64_t other = 4242, first = 300;
+    const std::uint32_t cap = 32, lanes = 27;
+    struct Draws {
+        const Model* m;
+        std::uint64_t other, first;
+        std::uint32_t cap;
+    } context{&m, other, first, cap};
+    kernels::ChunkDraws hook{
+        [](void* self, int t, float* z) {
+            const auto& d = *static_cast<Draws*>(self);
+            kernels::chunk_normals(d.m->seed, d.m->factor_draws(), d.first, d.cap,
+                                   t == 0 ? purpose::long_run : purpose::annual(d.m->base_year + t), z);
+        },
+        [](void* self, std::size_t e, int t, std::uint8_t* fires) {
+            const auto& d = *static_cast<Draws*>(self);
+            const EventModel& ev = d.m->events[e];
+            kernels::chunk_fires(d.m->seed, d.first, d.cap, ev.purpose, static_cast<std::uint32_t>(d.m->base_year + t),
+                                 uniform_threshold(ev.probability), fires);
+        },
+        &context};
+    hook.once = [](void* self, std::size_t e, std::int32_t* year) {
+        const auto& d = *static_cast<Draws*>(self);
+        kernels::chunk_once(d.other, d.first, d.cap, d.m->events[e], year);
+    };
+    hook.impacts = [](void* self, std::size_t e, double* impact) {
+        const auto& d = *static_cast<Draws*>(self);
+        kernels::chunk_impacts(d.other, d.first, d.cap, d.m->events[e], impact);
+    };
+    ChunkSampler sampler(m, cap);
+    const std::uint32_t ns = m.series_count(), nd = m.factor_draws();
+    const std::size_t stride = static_cast<std::size_t>(m.years + 1) * ns;
+    std::vector<double> got(stride * lanes);
+    sampler.simulate(first, lanes, [&](int t, const double* series, std::uint32_t n) {
+        for (std::uint32_t i = 0; i < n; ++i)
+            for (std::uint32_t s = 0; s < ns; ++s) got[i * stride + static_cast<std::size_t>(t) * ns + s] = series[s * cap + i];
+    }, &hook);
+    PathWorkspace ws(m);
+    std::vector<double> expected(stride), a(nd), own(stride), mixed_own(stride);
+    int differs = 0;
+    for (std::uint32_t i = 0; i < lanes; ++i) {
+        const std::uint64_t path = first + i;
+        DrawSource source;
+        source.normals = [&](std::uint32_t purpose, float* z) {
+            normals(m.seed, path, purpose, a.data(), nd);
+            for (std::uint32_t k = 0; k < nd; ++k) z[k] = static_cast<float>(a[k]);
+        };
+        source.fires = [&](std::size_t e, std::uint32_t year) {
+            return uniform(m.seed, path, m.events[e].purpose, year) < m.events[e].probability;
+        };
+        source.once_year = [&](std::size_t e) {
+            const EventModel& ev = m.events[e];
+            if (!(uniform(other, path, ev.purpose, 0) < ev.probability)) return 0;
+            const auto w = philox(other, path, ev.purpose, 0);
+            const std::uint64_t draw = (static_cast<std::uint64_t>(w[0]) << 20) | (w[1] >> 12);
+            return m.base_year + ev.first_fire + once_year(draw, ev.last_fire - ev.first_fire + 1, ev.probability);
+        };
+        source.impact = [&](std::size_t e) { return sampled_impact(m.events[e], uniform(other, path, m.events[e].impact_purpose, 0)); };
+        simulate_path(m, ws, expected.data(), source);
+        simulate_path(m, path, ws, own.data());
+        differs += own != expected;  // the second seed's once years and impacts do change the path
+        for (std::size_t k = 0; k < stride; ++k) {
+            INFO("path " << path << " value " << k);
+            REQUIRE(got[i * stride + k] == expected[k]);
+        }
+    }
+    CHECK(differs > static_cast<int>(lanes / 2));
 }
 
 TEST_CASE("every SIMD target gives byte-identical paths and accumulators", "[kernels][determinism]") {

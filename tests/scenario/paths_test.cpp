@@ -186,3 +186,84 @@ TEST_CASE("numeric inputs name every value --set can change, with the value it h
         CHECK(marketsim::numeric_value(same, in.path) == in.value);
     }
 }
+
+TEST_CASE("uncertain impacts and once events through the file - [set] - --set and extends", "[scenario_file][set]") {
+    // in the file
+    const std::string file = edit(edit(rich, "impact = -0.03", "impact = { dist = \"pert\", low = -0.08, mode = -0.03, high = 0.0 }"),
+                                  "duration = 2", "duration = 2\nonce = true");
+    const Scenario s = parse(file);
+    REQUIRE(s.events[0].impact_range);
+    CHECK(s.events[0].impact_range->dist == "pert");
+    CHECK(s.events[0].impact_range->low == -0.08);
+    CHECK(s.events[0].impact_range->high == 0.0);
+    CHECK(s.events[0].impact == -0.03);  // the mode: the central path's impact
+    CHECK(s.events[0].once);
+    CHECK_FALSE(parse(rich).events[0].once);
+    CHECK_FALSE(parse(rich).events[0].impact_range);
+
+    // [set]: a table, one point, once
+    const Scenario set = parse(rich + R"(
+[set]
+"event.recession.impact" = { dist = "triangular", low = -0.1, mode = -0.02, high = 0.01 }
+"event.recession.impact.low" = -0.2
+event.recession.once = true
+)");
+    REQUIRE(set.events[0].impact_range);
+    CHECK(set.events[0].impact_range->dist == "triangular");
+    CHECK(set.events[0].impact_range->low == -0.2);
+    CHECK(set.events[0].impact == -0.02);
+    CHECK(set.events[0].once);
+
+    // --set: uncertain, one point (a uniform's midpoint follows), then fixed again
+    const Scenario u = parse(rich, {"event.recession.impact={dist=\"uniform\",low=-0.1,high=0.0}", "event.recession.impact.high=0.02"});
+    REQUIRE(u.events[0].impact_range);
+    CHECK(u.events[0].impact_range->high == 0.02);
+    CHECK(u.events[0].impact == Approx(-0.04).epsilon(1e-15));
+    const Scenario fixed = parse(file, {"event.recession.impact=-0.05", "event.recession.once=false"});
+    CHECK_FALSE(fixed.events[0].impact_range);
+    CHECK(fixed.events[0].impact == -0.05);
+    CHECK_FALSE(fixed.events[0].once);
+    CHECK(error_of(file, {"event.recession.impact=-0.05", "event.recession.impact.low=-0.1"}) ==
+          "command line: --set event.recession.impact.low=-0.1: event.recession.impact.low: event 'recession' has a fixed impact "
+          "(-0.05); make it uncertain first: event.recession.impact = { dist = \"pert\", low, mode, high }");
+
+    // extends: the base's uncertain once event, changed by the what-if's [set]
+    TempDir dir;
+    dir.write("base.toml", file);
+    const Scenario what = marketsim::load_scenario(dir.write("what.toml", R"(extends = "base.toml"
+[set]
+"event.recession.impact.mode" = -0.05
+[[event]]
+name = "boom"
+probability = 0.4
+from = 2025
+to = 2030
+impact = { dist = "uniform", low = 0.0, high = 0.1 }
+once = true
+)"));
+    REQUIRE(what.events.size() == 2);
+    CHECK(what.events[0].impact == -0.05);
+    CHECK(what.events[0].once);
+    CHECK(what.events[1].impact == 0.05);
+    CHECK(what.events[1].once);
+
+    // numeric inputs: the points of an uncertain impact instead of the impact; --set takes each
+    std::vector<std::string> paths;
+    for (const auto& in : marketsim::numeric_inputs(what)) paths.push_back(in.path);
+    for (const char* expected : {"event.recession.impact.low", "event.recession.impact.mode", "event.recession.impact.high",
+                                 "event.boom.impact.low", "event.boom.impact.high", "event.boom.probability"}) {
+        INFO(expected);
+        CHECK(std::find(paths.begin(), paths.end(), expected) != paths.end());
+    }
+    for (const char* absent : {"event.recession.impact", "event.boom.impact", "event.boom.impact.mode"}) {
+        INFO(absent);
+        CHECK(std::find(paths.begin(), paths.end(), absent) == paths.end());
+    }
+    CHECK(marketsim::numeric_value(what, "event.recession.impact.low") == -0.08);
+    for (const auto& in : marketsim::numeric_inputs(what)) {
+        INFO(in.path);
+        const Scenario same = marketsim::with_sets(what, {in.path + "=" + marketsim::format_number(in.value)});
+        CHECK(marketsim::numeric_value(same, in.path) == in.value);
+        CHECK(marketsim::to_json(same).dump() == marketsim::to_json(what).dump());
+    }
+}

@@ -66,3 +66,27 @@ TEST_CASE("to_toml reads back to the same scenario", "[scenario_file][toml]") {
     const Scenario u = parse(edit(rich, "long_run_sd = 0.01", "long_run = { dist = \"uniform\", low = 0.01, high = 0.07 }"));
     require_same(u, parse(marketsim::to_toml(u)));
 }
+
+TEST_CASE("uncertain impacts and once events survive to_toml and to_json", "[scenario_file][toml]") {
+    for (const char* impact : {"{ dist = \"pert\", low = -0.08, mode = -0.03, high = 0.30000000000000004 }",
+                               "{ dist = \"triangular\", low = -0.1, mode = -0.1, high = 0.0 }",
+                               "{ dist = \"uniform\", low = -0.1, high = 0.1234567890123457 }"}) {
+        INFO(impact);
+        const Scenario a = parse(edit(edit(rich, "impact = -0.03", std::string("impact = ") + impact), "duration = 2",
+                                      "duration = 2\nonce = true"));
+        const Scenario b = parse(marketsim::to_toml(a));
+        require_same(a, b);
+        REQUIRE(b.events[0].impact_range);
+        CHECK(b.events[0].impact_range->high == a.events[0].impact_range->high);
+        CHECK(b.events[0].once);
+        const nlohmann::json j = marketsim::to_json(a);
+        CHECK(j.at("event").at(0).at("impact").at("dist") == a.events[0].impact_range->dist);
+        CHECK(j.at("event").at(0).at("impact").at("mode").get<double>() == a.events[0].impact);
+        CHECK(j.at("event").at(0).at("once") == true);
+    }
+    // a scenario without them writes what it wrote before: no once key, a number for the impact
+    const nlohmann::json plain = marketsim::to_json(parse(rich));
+    CHECK_FALSE(plain.at("event").at(0).contains("once"));
+    CHECK(plain.at("event").at(0).at("impact") == -0.03);
+    CHECK(marketsim::to_toml(parse(rich)).find("once") == std::string::npos);
+}

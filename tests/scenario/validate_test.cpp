@@ -257,3 +257,45 @@ TEST_CASE("output settings", "[scenario_file][errors]") {
     CHECK_THAT(error_of(text), Contains("output.relative_accuracy = 1e-07: must be in [1e-06, 0.1]"));
     CHECK(parse(edit(rich, "quantiles = [0.1, 0.5, 0.9]", "relative_accuracy = 0.1\ncells = true")).cells);
 }
+
+TEST_CASE("uncertain event impacts and once events", "[scenario_file][errors]") {
+    auto with = [](const std::string& impact) { return edit(rich, "impact = -0.03", "impact = " + impact); };
+    std::string text = with("{ dist = \"uniform\", low = -0.1, mode = -0.05, high = 0.0 }");
+    CHECK(error_of(text) == loc(text, "mode") + ": event.recession.impact.mode: a uniform distribution has no mode (drop it)");
+    text = with("{ dist = \"pert\", low = -0.04, mode = -0.05, high = 0.0 }");
+    CHECK(error_of(text) == loc(text, "mode") + ": event.recession.impact.mode = -0.05: must lie in [low, high] = [-0.04, 0.0]");
+    text = with("{ dist = \"triangular\", low = 0.0, mode = 0.0, high = 0.0 }");
+    CHECK(error_of(text) == loc(text, "low") + ": event.recession.impact.low = 0.0: must be < high (0.0)");
+    text = with("{ dist = \"uniform\", low = 0.1, high = -0.1 }");
+    CHECK(error_of(text) == loc(text, "low") + ": event.recession.impact.low = 0.1: must be < high (-0.1)");
+    text = with("{ dist = \"trianglar\", low = -0.1, mode = -0.05, high = 0.0 }");
+    CHECK(error_of(text) == loc(text, "dist") +
+                                ": event.recession.impact.dist = \"trianglar\": expected \"pert\", \"triangular\" or \"uniform\"; did you mean 'triangular'?");
+    text = with("{ dist = \"pert\", low = -0.1, high = 0.0 }");
+    CHECK(error_of(text) == loc(text, "impact") + ": event.recession.impact: mode is required for dist = \"pert\"");
+    text = with("{ dist = \"pert\", low = -0.1, mode = -0.05, hihg = 0.0 }");
+    CHECK(error_of(text) == loc(text, "hihg") + ": unknown key 'hihg' in event.recession.impact; did you mean 'high'?");
+    text = with("\"large\"");
+    CHECK(error_of(text) == loc(text, "impact") +
+                                ": event.recession.impact: expected a number or a three-point table { dist = \"pert\", low, mode, high }, got \"large\"");
+    text = edit(rich, "duration = 2", "duration = 2\nonce = 1");
+    CHECK(error_of(text) == loc(text, "once") + ": event.recession.once: expected true or false, got 1");
+    text = edit(rich, "duration = 2", "duration = 2\nonse = true");
+    CHECK_THAT(error_of(text), Contains("unknown key 'onse'") && Contains("did you mean 'once'?"));
+
+    // on the command line
+    CHECK(error_of(rich, {"event.recession.impact.low=-0.2"}) ==
+          "command line: --set event.recession.impact.low=-0.2: event.recession.impact.low: event 'recession' has a fixed "
+          "impact (-0.03); make it uncertain first: event.recession.impact = { dist = \"pert\", low, mode, high }");
+    CHECK(error_of(rich, {"event.recession.impact={dist=\"uniform\",low=-0.1,high=0.0}", "event.recession.impact.mode=-0.05"}) ==
+          "command line: --set event.recession.impact.mode=-0.05: event.recession.impact.mode: a uniform impact has no mode "
+          "(it is the midpoint of low and high)");
+    CHECK_THAT(error_of(rich, {"event.recession.impact={dist=\"pert\",low=-0.1,mode=-0.05,high=0.0}", "event.recession.impact.low=-0.01"}),
+               Contains("command line: --set event.recession.impact=") &&
+                   Contains(": event.recession.impact.mode = -0.05: must lie in [low, high] = [-0.01, 0.0]"));
+    CHECK(error_of(rich, {"event.recession.once=\"yes\""}) ==
+          "command line: --set event.recession.once=\"yes\": event.recession.once: expected true or false, got \"yes\"");
+    CHECK(error_of(rich, {"event.recession.impact.lo=-0.1"}) ==
+          "command line: --set event.recession.impact.lo=-0.1: unknown path 'event.recession.impact.lo'; did you mean "
+          "'event.recession.impact'?");
+}

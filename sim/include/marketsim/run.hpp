@@ -103,6 +103,11 @@ struct Results : RunFacts {
     /// CAGR over base_year..horizon of the total's central path, and of the growth rates alone
     /// (growth.rate and periods, no shifts; with a three-point long run, at its median)
     double central_cagr = 0.0, rates_cagr = 0.0;
+    /// series-major: the central path as reported, with the events of probability 1 applied (an
+    /// uncertain impact at its mode); equal to `central` when there are none. central_cagr is its CAGR
+    std::vector<double> central_path;
+    std::vector<std::string> central_events;  ///< the events the central path applies
+    double central_cagr_without_events = 0.0;  ///< the total's CAGR along `central` (no event fired)
     /// cagr[s][k]: the CAGR of series s at quantile k, (Q_k(V_H) / V_B)^(1 / years) - 1
     std::vector<std::vector<double>> cagr;
     std::vector<TargetResult> targets;

@@ -62,7 +62,8 @@ struct Period {
     double rate = 0.0;
 };
 
-/** growth.long_run: a three-point distribution of the long-run growth rate (docs/model.md, "Three-point long-run growth"). */
+/** growth.long_run: a three-point distribution of the long-run growth rate (docs/model.md, "Three-point long-run growth");
+ *  also an event's uncertain impact (Event::impact_range). */
 struct LongRun {
     std::string dist;  ///< "pert", "triangular" or "uniform"
     double low = 0.0;
@@ -80,6 +81,11 @@ struct Event {
     int duration = 1;          ///< years active after firing, >= 1
     /// dimension name -> allowed members; a cell matches when each listed dimension's member is listed
     std::vector<std::pair<std::string, std::vector<std::string>>> where;
+    /// an uncertain impact (docs/model.md, "Uncertain event impacts"): its three-point
+    /// distribution; `impact` then holds its mode (uniform: the midpoint), the central path's value
+    std::optional<LongRun> impact_range;
+    /// at most one firing: `probability` is the chance that it fires at all within its years
+    bool once = false;
 };
 
 /** An adjustment of the cells a filter selects, e.g. video in Asia-Pacific (docs/model.md,
@@ -216,9 +222,10 @@ struct NumericInput {
 
 /** Every numeric input, in file order: scenario.base_value, growth (rate, long_run_sd or the
  *  long_run points, annual_sd, periods' rates), each member's share, shift (or each year of its
- *  shift table, `dimension.member.shift.YEAR`) and sd_scale, the
- *  correlation weights, each event's probability and impact, each target's value, then each
- *  adjustment's shift (or each year of its table), sd_scale and share. */
+ *  shift table, `dimension.member.shift.YEAR`) and sd_scale, the correlation weights, each
+ *  event's probability and impact (an uncertain impact: its points, event.NAME.impact.low/mode/high;
+ *  uniform: low and high), each target's value, then each adjustment's shift (or each year of its
+ *  table), sd_scale and share. */
 std::vector<NumericInput> numeric_inputs(const Scenario& scenario);
 
 /** The value at a numeric --set path (one of numeric_inputs), or nullopt. */

@@ -221,6 +221,8 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
         Results r = summarize(delta_model, delta_scenario, delta[k - 1]);
         r.scenario = scenarios[k].name;
         r.central.clear();  // a difference has no central path of its own to grow from
+        r.central_path.clear();
+        r.central_events.clear();
         r.cagr.clear();
         r.warnings.clear();
         out.delta.push_back(std::move(r));

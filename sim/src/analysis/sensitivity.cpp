@@ -28,6 +28,7 @@ struct Group {
     std::string name, partition;
     bool is_event = false;
     std::vector<char> persistent, annual, events;
+    std::vector<char> impacts;  ///< per event: its uncertain impact's draw
 };
 
 std::vector<Group> make_groups(const Model& m, const Scenario& sc) {
@@ -39,6 +40,7 @@ std::vector<Group> make_groups(const Model& m, const Scenario& sc) {
         g.persistent.assign(nd, 0);
         g.annual.assign(nd, 0);
         g.events.assign(m.events.size(), 0);
+        g.impacts.assign(m.events.size(), 0);
         return g;
     };
     std::vector<Group> out;
@@ -68,8 +70,16 @@ std::vector<Group> make_groups(const Model& m, const Scenario& sc) {
         g.events[e] = 1;
         out.push_back(std::move(g));
     }
+    for (std::size_t e = 0; e < m.events.size(); ++e) {
+        if (!m.events[e].impact_range) continue;
+        Group g = group("event=" + m.events[e].name + " impact", "inputs");
+        g.impacts[e] = 1;
+        out.push_back(std::move(g));
+    }
     Group persistent = group("persistent", "persistence"), annual = group("annual", "persistence");
     std::fill(persistent.persistent.begin(), persistent.persistent.end(), 1);
+    // an uncertain impact is drawn once per path: persistent
+    for (std::size_t e = 0; e < m.events.size(); ++e) persistent.impacts[e] = m.events[e].impact_range ? 1 : 0;
     std::fill(annual.annual.begin(), annual.annual.end(), 1);
     std::fill(annual.events.begin(), annual.events.end(), 1);
     out.push_back(std::move(persistent));
@@ -101,12 +111,18 @@ public:
         fa_.resize(t_count * cap);
         fb_.resize(fa_.size());
         fab_.resize(fa_.size());
+        once_a_.resize(m.events.size() * cap);
+        once_b_.resize(once_a_.size());
+        once_forced_.resize(once_a_.size());
+        impact_a_.resize(m.events.size() * cap);
+        impact_b_.resize(impact_a_.size());
     }
 
     /** Bytes one worker holds for `model`. */
     static double bytes(const Model& m) {
         const double cap = kernels::chunk_capacity(m), t_count = m.years + 1.0;
-        return kernels::chunk_bytes(m) + cap * t_count * (2.0 * 4 * m.factor_draws() + 2.0 * m.events.size() + 3.0 * 8);
+        return kernels::chunk_bytes(m) + cap * t_count * (2.0 * 4 * m.factor_draws() + 2.0 * m.events.size() + 3.0 * 8) +
+               cap * m.events.size() * (3.0 * 4 + 2.0 * 8);
     }
 
     /** Per block: sums for A and B per year (4), and per group and year the two estimators' terms (4). */
@@ -131,6 +147,17 @@ public:
         for (std::size_t e = 0; e < m.events.size(); ++e) {
             const EventModel& ev = m.events[e];
             const std::uint64_t threshold = uniform_threshold(ev.probability);
+            if (ev.impact_range) {
+                kernels::chunk_impacts(m.seed, first, cap, ev, impact_a_.data() + e * cap);
+                kernels::chunk_impacts(seed_b_, first, cap, ev, impact_b_.data() + e * cap);
+            }
+            if (ev.once) {
+                if (ev.first_fire > ev.last_fire) continue;
+                kernels::chunk_once(m.seed, first, cap, ev, once_a_.data() + e * cap);
+                kernels::chunk_once(seed_b_, first, cap, ev, once_b_.data() + e * cap);
+                kernels::chunk_once(m.seed, first, cap, ev, once_forced_.data() + e * cap, 1.0);  // the tornado's forced end
+                continue;
+            }
             for (int f = ev.first_fire; f <= ev.last_fire; ++f) {
                 const std::size_t at = (e * (n + 1) + static_cast<std::size_t>(f)) * cap;
                 const auto year = static_cast<std::uint32_t>(m.base_year + f);
@@ -187,7 +214,9 @@ private:
     /** f[t * capacity + lane]: the chosen series in every year of the chunk's paths under `mix`. */
     void evaluate(const Mix& mix, std::uint64_t first, std::uint32_t lanes, std::vector<double>& f) {
         mix_ = &mix;
-        const kernels::ChunkDraws draws{&SensitivityWorker::normals, &SensitivityWorker::fires, this};
+        kernels::ChunkDraws draws{&SensitivityWorker::normals, &SensitivityWorker::fires, this};
+        draws.once = &SensitivityWorker::once;
+        draws.impacts = &SensitivityWorker::impacts;
         const std::uint32_t cap = capacity();
         sampler_.simulate(
             first, lanes,
@@ -232,6 +261,34 @@ private:
         std::copy_n(from.data() + (e * (static_cast<std::size_t>(w.m_->years) + 1) + static_cast<std::size_t>(t)) * cap, cap, out);
     }
 
+    /** A once event's firing year: off, forced (probability 1 on sample A's draw), or A's or B's. */
+    static void once(void* self, std::size_t e, std::int32_t* out) {
+        const auto& w = *static_cast<SensitivityWorker*>(self);
+        const Mix& mix = *w.mix_;
+        const std::uint32_t cap = w.sampler_.capacity();
+        const bool in = mix.group && mix.group->events[e];
+        if (in && mix.pin < 0) {
+            std::fill(out, out + cap, 0);
+            return;
+        }
+        const std::vector<std::int32_t>& from = in && mix.pin > 0 ? w.once_forced_ : mix.all_b || in ? w.once_b_ : w.once_a_;
+        std::copy_n(from.data() + e * cap, cap, out);
+    }
+
+    /** An uncertain impact: pinned at its P10 or P90, or A's or B's draw. */
+    static void impacts(void* self, std::size_t e, double* out) {
+        const auto& w = *static_cast<SensitivityWorker*>(self);
+        const Mix& mix = *w.mix_;
+        const std::uint32_t cap = w.sampler_.capacity();
+        const bool in = mix.group && mix.group->impacts[e];
+        if (in && mix.pin) {
+            std::fill(out, out + cap, w.m_->events[e].impact_range->quantile_of_normal(mix.pin * kZ90));
+            return;
+        }
+        const std::vector<double>& from = mix.all_b || in ? w.impact_b_ : w.impact_a_;
+        std::copy_n(from.data() + e * cap, cap, out);
+    }
+
     const Model* m_;
     std::uint64_t seed_b_;
     std::uint32_t series_;
@@ -246,6 +303,8 @@ private:
     hwy::AlignedFreeUniquePtr<float[]> a_, b_;   ///< (years + 1) x factor_draws x capacity: the samples' normals
     std::vector<std::uint8_t> fire_a_, fire_b_;  ///< events x (years + 1) x capacity: their firings
     std::vector<double> fa_, fb_, fab_;          ///< (years + 1) x capacity: f(A), f(B), f(A_B^g) or a tornado end
+    std::vector<std::int32_t> once_a_, once_b_, once_forced_;  ///< events x capacity: once events' firing years
+    std::vector<double> impact_a_, impact_b_;    ///< events x capacity: uncertain impacts
 };
 
 }  // namespace

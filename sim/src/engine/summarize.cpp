@@ -27,6 +27,8 @@ Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc
     r.quantiles = sc.quantiles;
     r.relative_accuracy = sc.relative_accuracy;
     r.central = m.central;
+    r.central_path = m.central_path;
+    r.central_events = m.central_events;
     r.rates_cagr = m.rates_cagr;
     r.seed = m.seed;
     r.paths = acc.paths();
@@ -72,15 +74,27 @@ Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc
     for (std::uint32_t s = 0; s < ns; ++s)
         for (const double q : r.band(s, r.years).quantile)
             r.cagr[s].push_back(cagr(r.central[static_cast<std::size_t>(s) * t_count], q, r.years));
-    r.central_cagr = cagr(r.central[0], r.central[static_cast<std::size_t>(r.years)], r.years);
+    r.central_cagr_without_events = cagr(r.central[0], r.central[static_cast<std::size_t>(r.years)], r.years);
+    r.central_cagr = cagr(r.central_path[0], r.central_path[static_cast<std::size_t>(r.years)], r.years);
     r.warnings = sc.warnings;
-    if (std::fabs(r.central_cagr - r.rates_cagr) > 0.001) {
-        char buf[256];
+    // shifts are judged on the central path without events, so that a forced event is not taken
+    // for a shift; the events' own move is said in the same warning
+    if (std::fabs(r.central_cagr_without_events - r.rates_cagr) > 0.001) {
+        char buf[512];
         std::snprintf(buf, sizeof buf,
                       "shifts move the total's central-path CAGR to %.3f%%, %.3f points from the %.3f%% "
                       "the growth rates alone give",
-                      100 * r.central_cagr, 100 * (r.central_cagr - r.rates_cagr), 100 * r.rates_cagr);
-        r.warnings.emplace_back(buf);
+                      100 * r.central_cagr_without_events, 100 * (r.central_cagr_without_events - r.rates_cagr),
+                      100 * r.rates_cagr);
+        std::string text = buf;
+        if (!r.central_events.empty()) {
+            std::string names;
+            for (const std::string& e : r.central_events) names += (names.empty() ? "" : ", ") + e;
+            std::snprintf(buf, sizeof buf, "; the events of probability 1 (%s) then take it to %.3f%%", names.c_str(),
+                          100 * r.central_cagr);
+            text += buf;
+        }
+        r.warnings.push_back(text);
     }
     return r;
 }

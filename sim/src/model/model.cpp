@@ -207,6 +207,13 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
             }
             if (match) em.cells.push_back(c);
         }
+        em.once = e.once;
+        em.impact_purpose = purpose::event_impact(e.name);
+        if (e.impact_range) em.impact_range = compile_three_point(*e.impact_range);
+        for (const EventModel& other : m.events)
+            if (other.impact_range && em.impact_range && other.impact_purpose == em.impact_purpose)
+                throw InputError("events '" + other.name + "' and '" + em.name +
+                                 "' share a random stream for their impacts (their name hashes collide); rename one");
         for (const EventModel& other : m.events)
             if (other.purpose == em.purpose)
                 throw InputError("events '" + other.name + "' and '" + em.name +
@@ -268,7 +275,58 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
         }
         for (std::uint32_t s = 0; s < ns; ++s) m.central[static_cast<std::size_t>(s) * (n + 1) + t] = out[s];
     }
+
+    // the reported central path: events of probability 1 at their central impact
+    std::vector<double> shock(static_cast<std::size_t>(cells) * (n + 1), 0.0);
+    for (const EventModel& e : m.events) {
+        if (!(e.probability >= 1.0) || e.first_fire > e.last_fire) continue;
+        // a yearly event fires every year it may; a once event in the year u = 0.5 gives:
+        // first + min(k - 1, floor(0.5 k / 1)) of its k years
+        const int k = e.last_fire - e.first_fire + 1;
+        const int from = e.once ? e.first_fire + std::min(k - 1, k / 2) : e.first_fire;
+        const int to = std::min((e.once ? from : e.last_fire) + e.duration - 1, n);
+        for (int t = from; t <= to; ++t)
+            for (std::uint32_t c : e.cells) shock[static_cast<std::size_t>(t) * cells + c] += e.impact;
+        m.central_events.push_back(e.name);
+    }
+    if (m.central_events.empty()) {
+        m.central_path = m.central;
+        return m;
+    }
+    m.central_path.assign(m.central.size(), 0.0);
+    for (std::uint32_t c = 0; c < cells; ++c) log_v[c] = std::log(m.base_value[c]);
+    for (int t = 0; t <= n; ++t) {
+        if (t == 0) {
+            out = m.base_series;
+        } else {
+            for (std::uint32_t c = 0; c < cells; ++c) {
+                log_v[c] += m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + central_deviation[c] +
+                            shock[static_cast<std::size_t>(t) * cells + c];
+                v[c] = std::exp(log_v[c]);
+            }
+            series_values(m, v.data(), out.data());
+        }
+        for (std::uint32_t s = 0; s < ns; ++s) m.central_path[static_cast<std::size_t>(s) * (n + 1) + t] = out[s];
+    }
     return m;
+}
+
+ThreePoint compile_three_point(const LongRun& estimate) {
+    ThreePoint tp;
+    tp.low = estimate.low;
+    tp.mode = estimate.mode;
+    tp.high = estimate.high;
+    if (estimate.dist == "pert") {
+        tp.kind = ThreePoint::Kind::pert;
+        tp.alpha = 1 + 4 * (tp.mode - tp.low) / (tp.high - tp.low);
+        tp.beta = 1 + 4 * (tp.high - tp.mode) / (tp.high - tp.low);
+    } else if (estimate.dist == "triangular") {
+        tp.kind = ThreePoint::Kind::triangular;
+    } else {
+        tp.kind = ThreePoint::Kind::uniform;
+    }
+    tp.tabulate();
+    return tp;
 }
 
 double long_run_deviation(const Model& m, std::uint32_t c, double z) {

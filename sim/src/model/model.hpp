@@ -23,9 +23,16 @@ struct EventModel {
     int first_fire = 0;          ///< first year index t (1..n) in which it may fire; > last_fire: never
     int last_fire = -1;
     int duration = 1;
-    double impact = 0.0;
+    double impact = 0.0;         ///< the fixed impact; with impact_range, its mode (the central path's)
     std::vector<std::uint32_t> cells;  ///< the cells it applies to, ascending
+    bool once = false;           ///< fires at most once: probability is the chance over first..last
+    /// an uncertain impact: Q(Phi(z)) of uniform 0 of purpose::event_impact(name), z = Phi^-1(u)
+    std::optional<ThreePoint> impact_range;
+    std::uint32_t impact_purpose = 0;  ///< purpose::event_impact(name)
 };
+
+/** A three-point estimate compiled: kind, points, PERT's shape and the table (three_point.hpp). */
+ThreePoint compile_three_point(const LongRun& estimate);
 
 struct Model {
     std::uint64_t seed = 1;
@@ -69,6 +76,12 @@ struct Model {
     /// output.shares with cells: series index of the first cell share series (= size when none)
     std::uint32_t share_cell_begin = 0;
     std::vector<double> central;  ///< series x (years + 1): every draw at zero, no event fired
+    /// series x (years + 1): the central path as reported (validate, summary.json, reports): every
+    /// draw at zero, events of probability 1 applied (a yearly one in every year it may fire, a
+    /// `once` one in the year u = 0.5 gives), an uncertain impact at its mode. `central` stays the
+    /// statistics' reference, so that bands do not move.
+    std::vector<double> central_path;
+    std::vector<std::string> central_events;  ///< the events central_path applies, in file order
     /// CAGR of a cell without shifts with every draw at zero: the rates (growth.rate, periods)
     /// and, with a three-point long run, its median's offset from the mode
     double rates_cagr = 0.0;

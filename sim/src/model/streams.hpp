@@ -20,4 +20,9 @@ constexpr std::uint32_t event(std::string_view name) noexcept {
     return 0x80000000u | static_cast<std::uint32_t>(fnv1a64(name) & 0x7fffffffu);
 }
 
+/// the size of an event's uncertain impact: 28 bits of fnv1a64(name) under 0x1; index 0 only
+constexpr std::uint32_t event_impact(std::string_view name) noexcept {
+    return 0x10000000u | static_cast<std::uint32_t>(fnv1a64(name) & 0x0fffffffu);
+}
+
 }  // namespace marketsim::purpose

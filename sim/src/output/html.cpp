@@ -465,8 +465,17 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
     // CAGR distribution
     const std::vector<double>& rates_by_quantile = r.cagr[0];
     const double central = r.central_cagr, rates = r.rates_cagr;
-    o << "<h2>Growth rate</h2>\n" << cagr_svg(r, rates_by_quantile, central) << "\n<p>The central path (every draw at zero, no event) grows at "
-      << num(100 * central, "%.2f") << "% a year; the rates alone give " << num(100 * rates, "%.2f") << "%.</p>\n";
+    if (r.central_events.empty()) {
+        o << "<h2>Growth rate</h2>\n" << cagr_svg(r, rates_by_quantile, central) << "\n<p>The central path (every draw at zero, no event) grows at "
+          << num(100 * central, "%.2f") << "% a year; the rates alone give " << num(100 * rates, "%.2f") << "%.</p>\n";
+    } else {
+        std::string names;
+        for (const std::string& e : r.central_events) names += (names.empty() ? "" : ", ") + esc(e);
+        o << "<h2>Growth rate</h2>\n" << cagr_svg(r, rates_by_quantile, central)
+          << "\n<p>The central path (every draw at zero, with the events of probability 1: " << names << ") grows at "
+          << num(100 * central, "%.2f") << "% a year (" << num(100 * r.central_cagr_without_events, "%.2f")
+          << "% without them); the rates alone give " << num(100 * rates, "%.2f") << "%.</p>\n";
+    }
 
     // Monte Carlo error
     o << "<h2>Monte Carlo error of the total</h2>\n<table><tr><th>year</th><th>mean</th><th>+/- (95%)</th>";

@@ -64,11 +64,24 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     }
     j["cagr"] = {{"from", r.base_year}, {"to", r.base_year + r.years}, {"series", cagr_j}};
 
-    j["central_path"] = {{"total_cagr", r.central_cagr},
-                         {"rates_cagr", r.rates_cagr},
-                         {"total_base", r.central[0]},
-                         {"total_horizon", r.central[static_cast<std::size_t>(r.years)]},
-                         {"definition", "every random draw at zero and no event fired"}};
+    if (r.central_events.empty()) {
+        j["central_path"] = {{"total_cagr", r.central_cagr},
+                             {"rates_cagr", r.rates_cagr},
+                             {"total_base", r.central[0]},
+                             {"total_horizon", r.central[static_cast<std::size_t>(r.years)]},
+                             {"definition", "every random draw at zero and no event fired"}};
+    } else {
+        const std::vector<double>& path = r.central_path.empty() ? r.central : r.central_path;
+        j["central_path"] = {{"total_cagr", r.central_cagr},
+                             {"rates_cagr", r.rates_cagr},
+                             {"total_base", path[0]},
+                             {"total_horizon", path[static_cast<std::size_t>(r.years)]},
+                             {"events", r.central_events},
+                             {"total_cagr_without_events", r.central_cagr_without_events},
+                             {"definition",
+                              "every random draw at zero; the events of probability 1 applied (a yearly one in every year "
+                              "it may fire, a once one in the middle of its years), an uncertain impact at its mode"}};
+    }
 
     json targets = json::array();
     for (const TargetResult& t : r.targets)

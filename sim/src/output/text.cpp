@@ -104,7 +104,30 @@ std::string validate_text(const Scenario& scenario) {
             << format_number(model.base_value[cell]) << '\n';
     }
     out << "# central-path CAGR of the total " << scenario.base_year << "-" << scenario.horizon << ": "
-        << format_number(cagr(model.central[0], model.central[static_cast<std::size_t>(model.years)], model.years)) << '\n';
+        << format_number(cagr(model.central_path[0], model.central_path[static_cast<std::size_t>(model.years)], model.years));
+    if (!model.central_events.empty()) {
+        out << " (with the events of probability 1:";
+        for (const std::string& e : model.central_events) out << ' ' << e;
+        out << "; without them "
+            << format_number(cagr(model.central[0], model.central[static_cast<std::size_t>(model.years)], model.years)) << ')';
+    }
+    out << '\n';
+    for (const Event& e : scenario.events) {
+        if (!e.once && !e.impact_range) continue;
+        out << "# event " << e.name << ':';
+        if (e.once)
+            out << " fires at most once, with probability " << format_number(e.probability) << " over "
+                << std::max(e.from, scenario.base_year + 1) << ".." << std::min(e.to, scenario.horizon) << ';';
+        if (e.impact_range) {
+            const LongRun& r = *e.impact_range;
+            out << " impact " << r.dist << " from " << format_number(r.low) << " to " << format_number(r.high);
+            if (r.dist != "uniform") out << ", mode " << format_number(r.mode);
+            out << " (central path: " << format_number(e.impact) << ")";
+        } else {
+            out << " impact " << format_number(e.impact);
+        }
+        out << '\n';
+    }
     for (const std::string& w : scenario.warnings) out << "# warning: " << w << '\n';
     return out.str();
 }

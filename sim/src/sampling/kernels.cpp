@@ -329,6 +329,36 @@ void ChunkFires(std::uint64_t seed, std::uint64_t first, std::uint32_t cap, std:
     }
 }
 
+/** year[lane] = the year index in which `once` event e fires (its 52-bit uniform 0 below the
+ *  threshold of p), or 0. */
+void ChunkOnce(std::uint64_t seed, std::uint64_t first, std::uint32_t cap, const EventModel& e, double p,
+               std::int32_t* year) {
+    HWY_ALIGN std::uint32_t words[4 * 64];
+    const std::uint64_t threshold = uniform_threshold(p);
+    const int years = e.last_fire - e.first_fire + 1;
+    for (std::uint32_t i0 = 0; i0 < cap; i0 += 64) {
+        const std::uint32_t count = std::min<std::uint32_t>(64, cap - i0);
+        PhiloxWords(seed, first + i0, count, e.purpose, 0, words, 64);
+        for (std::uint32_t i = 0; i < count; ++i) {
+            const std::uint64_t m = (static_cast<std::uint64_t>(words[i]) << 20) | (words[64 + i] >> 12);
+            year[i0 + i] = m < threshold ? e.first_fire + once_year(m, years, p) : 0;
+        }
+    }
+}
+
+/** impact[lane] = event e's impact on the lane's path, from uniform 0 of its impact purpose. */
+void ChunkImpacts(std::uint64_t seed, std::uint64_t first, std::uint32_t cap, const EventModel& e, double* impact) {
+    HWY_ALIGN std::uint32_t words[4 * 64];
+    for (std::uint32_t i0 = 0; i0 < cap; i0 += 64) {
+        const std::uint32_t count = std::min<std::uint32_t>(64, cap - i0);
+        PhiloxWords(seed, first + i0, count, e.impact_purpose, 0, words, 64);
+        for (std::uint32_t i = 0; i < count; ++i) {
+            const std::uint64_t m = (static_cast<std::uint64_t>(words[i]) << 20) | (words[64 + i] >> 12);
+            impact[i0 + i] = sampled_impact(e, (static_cast<double>(m) + 0.5) * 0x1p-52);
+        }
+    }
+}
+
 /** Z_c of every cell and lane from the chunk's normals (sampler.hpp: correlated_normals). */
 HWY_INLINE void ChunkCombine(const Model& m, ChunkBuffers& b) {
     const hn::ScalableTag<float> df;
@@ -412,6 +442,24 @@ void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::ui
         for (std::size_t ev = 0; ev < m.events.size(); ++ev) {
             const EventModel& e = m.events[ev];
             double* act = b.active.get() + ev * t_count * cap;
+            if (e.impact_range) {
+                if (draws && draws->impacts)
+                    draws->impacts(draws->context, ev, b.impact.get() + ev * cap);
+                else
+                    ChunkImpacts(m.seed, first, b.capacity, e, b.impact.get() + ev * cap);
+            }
+            if (e.once) {
+                if (e.first_fire > e.last_fire) continue;
+                std::int32_t* year = b.once.get();
+                if (draws && draws->once)
+                    draws->once(draws->context, ev, year);
+                else
+                    ChunkOnce(m.seed, first, b.capacity, e, e.probability, year);
+                for (std::size_t i = 0; i < cap; ++i)
+                    if (year[i] > 0)
+                        for (int t = year[i]; t <= std::min(year[i] + e.duration - 1, n); ++t) act[t * cap + i] = 1.0;
+                continue;
+            }
             for (int f = e.first_fire; f <= e.last_fire; ++f) {
                 if (draws)
                     draws->fires(draws->context, ev, f, fires);
@@ -438,6 +486,17 @@ void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::ui
                 const EventModel& e = m.events[ev];
                 const double* act = b.active.get() + (ev * t_count + t) * cap;
                 const auto impact = hn::Set(d, e.impact), half = hn::Set(d, 0.5);
+                if (e.impact_range) {  // each path's own impact
+                    const double* lane_impact = b.impact.get() + ev * cap;
+                    for (std::uint32_t c : e.cells) {
+                        double* sh = b.shock.get() + c * cap;
+                        for (std::size_t i = 0; i < cap; i += dl)
+                            hn::Store(hn::Add(hn::Load(d, sh + i), hn::IfThenElseZero(hn::Gt(hn::Load(d, act + i), half),
+                                                                                     hn::Load(d, lane_impact + i))),
+                                      d, sh + i);
+                    }
+                    continue;
+                }
                 for (std::uint32_t c : e.cells) {
                     double* sh = b.shock.get() + c * cap;
                     for (std::size_t i = 0; i < cap; i += dl)
@@ -513,6 +572,8 @@ HWY_EXPORT(ExpArray);
 HWY_EXPORT(ChunkNormals);
 HWY_EXPORT(ChunkFires);
 HWY_EXPORT(SimulateChunk);
+HWY_EXPORT(ChunkOnce);
+HWY_EXPORT(ChunkImpacts);
 HWY_EXPORT(TargetName);
 
 void philox_words(std::uint64_t seed, std::uint64_t first, std::uint32_t n, std::uint32_t purpose,
@@ -543,10 +604,26 @@ void simulate_chunk(const Model& model, ChunkBuffers& buffers, std::uint64_t fir
 
 const char* target_name() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
 
+void chunk_once(std::uint64_t seed, std::uint64_t first, std::uint32_t capacity, const EventModel& event,
+                std::int32_t* year, double probability) {
+    HWY_DYNAMIC_DISPATCH(ChunkOnce)(seed, first, capacity, event, probability < 0 ? event.probability : probability, year);
+}
+
+void chunk_impacts(std::uint64_t seed, std::uint64_t first, std::uint32_t capacity, const EventModel& event,
+                   double* impact) {
+    HWY_DYNAMIC_DISPATCH(ChunkImpacts)(seed, first, capacity, event, impact);
+}
+
 namespace {
+/** Per path: the impacts and the once year, when an event has an uncertain impact or fires once. */
+std::size_t uncertain_event_bytes(const Model& m) {
+    const bool any = std::any_of(m.events.begin(), m.events.end(), [](const EventModel& e) { return e.once || e.impact_range; });
+    return any ? 8 * m.events.size() + 4 : 0;
+}
+
 std::size_t per_path_bytes(const Model& m) {
     return 4 * (m.factor_draws() + m.member_count + m.cell_count) + 8 * 4 * m.cell_count +
-           8 * m.events.size() * (m.years + 1) + 8 * m.series_count();
+           8 * m.events.size() * (m.years + 1) + 8 * m.series_count() + uncertain_event_bytes(m);
 }
 }  // namespace
 
@@ -571,7 +648,9 @@ ChunkBuffers::ChunkBuffers(const Model& m, std::uint32_t cap)
       active(aligned_zeros<double>(m.events.size() * (m.years + 1) * cap)),
       series(aligned_zeros<double>(std::size_t{m.series_count()} * cap)),
       fires(aligned_zeros<std::uint8_t>(cap)),
-      deviation_year(aligned_zeros<double>(cap)) {
+      deviation_year(aligned_zeros<double>(cap)),
+      impact(aligned_zeros<double>(m.events.size() * cap)),
+      once(aligned_zeros<std::int32_t>(cap)) {
     for (const auto& r : m.root)
         for (double v : r) root.push_back(static_cast<float>(v));
     for (double v : m.base_value) log_base.push_back(std::log(v));

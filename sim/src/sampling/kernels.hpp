@@ -49,6 +49,8 @@ struct ChunkBuffers {
     std::vector<float> root;         ///< Model::root in float, concatenated
     std::vector<double> log_base;    ///< ln V(c, B)
     std::vector<std::uint64_t> fire_below;  ///< per event: fires when the 52-bit draw m < this
+    hwy::AlignedFreeUniquePtr<double[]> impact;       ///< events x capacity: each path's impact of each event
+    hwy::AlignedFreeUniquePtr<std::int32_t[]> once;  ///< capacity: the year index a once event fires in, or 0
 };
 
 /** Paths per chunk for `model`: 64, or fewer (at least 16) when a model's cells would make the
@@ -72,6 +74,12 @@ struct ChunkDraws {
     /// asked for first_fire <= t <= last_fire only
     void (*fires)(void* context, std::size_t e, int t, std::uint8_t* fires);
     void* context;
+    /// year[lane] = the year index t (first_fire..last_fire) in which `once` event e fires, 0 when
+    /// it does not; asked for once events only. Null: the paths' own draws (chunk_once)
+    void (*once)(void* context, std::size_t e, std::int32_t* year) = nullptr;
+    /// impact[lane] = event e's impact on the lane's path; asked for events with an uncertain
+    /// impact only. Null: the paths' own draws (chunk_impacts)
+    void (*impacts)(void* context, std::size_t e, double* impact) = nullptr;
 };
 
 /** Simulates paths first .. first + lanes - 1 (lanes <= capacity) of `model`, with the paths' own
@@ -89,6 +97,18 @@ void chunk_normals(std::uint64_t seed, std::uint32_t count, std::uint64_t first,
  *  whose uniform_threshold is `threshold` (random.hpp), for lanes < capacity. */
 void chunk_fires(std::uint64_t seed, std::uint64_t first, std::uint32_t capacity, std::uint32_t purpose,
                  std::uint32_t year, std::uint64_t threshold, std::uint8_t* fires);
+
+/** year[lane] = first_fire + once_year(m, last_fire - first_fire + 1, p) (random.hpp) when
+ *  uniform 0 of (seed, first + lane, event.purpose), m its 52-bit draw, is below p, else 0: the
+ *  year index in which `once` event `event` fires, for lanes < capacity; p = event.probability
+ *  unless `probability` is given (the tornado forces an event with 1). */
+void chunk_once(std::uint64_t seed, std::uint64_t first, std::uint32_t capacity, const EventModel& event,
+                std::int32_t* year, double probability = -1.0);
+
+/** impact[lane] = sampled_impact(event, uniform 0 of (seed, first + lane, event.impact_purpose))
+ *  (random.hpp), for lanes < capacity. */
+void chunk_impacts(std::uint64_t seed, std::uint64_t first, std::uint32_t capacity, const EventModel& event,
+                   double* impact);
 
 /** Philox4x32-10 (seed; path, path >> 32, purpose, index) for paths first .. first + n - 1:
  *  word w of path first + i in out[w * stride + i]. */

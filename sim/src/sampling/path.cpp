@@ -55,6 +55,14 @@ void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double
     own.fires = [&](std::size_t e, std::uint32_t year) {
         return uniform(m.seed, path, m.events[e].purpose, year) < m.events[e].probability;
     };
+    own.once_year = [&](std::size_t e) {
+        const EventModel& ev = m.events[e];
+        if (!(uniform(m.seed, path, ev.purpose, 0) < ev.probability)) return 0;
+        const auto w = philox(m.seed, path, ev.purpose, 0);  // uniform 0: words 0 and 1 of block 0
+        const std::uint64_t draw = (static_cast<std::uint64_t>(w[0]) << 20) | (w[1] >> 12);
+        return m.base_year + ev.first_fire + once_year(draw, ev.last_fire - ev.first_fire + 1, ev.probability);
+    };
+    own.impact = [&](std::size_t e) { return sampled_impact(m.events[e], uniform(m.seed, path, m.events[e].impact_purpose, 0)); };
     simulate_path(m, ws, out, own);
 }
 
@@ -79,12 +87,14 @@ void simulate_path(const Model& m, PathWorkspace& ws, double* out, const DrawSou
     for (std::size_t ev = 0; ev < m.events.size(); ++ev) {
         const EventModel& e = m.events[ev];
         int active_until = 0;  // last year index covered by a firing so far
+        const double impact = e.impact_range ? source.impact(ev) : e.impact;
+        const int once_fire = e.once && e.first_fire <= e.last_fire ? source.once_year(ev) : 0;
         for (int f = e.first_fire; f <= e.last_fire; ++f) {
-            if (!source.fires(ev, static_cast<std::uint32_t>(m.base_year + f))) continue;
+            if (e.once ? m.base_year + f != once_fire : !source.fires(ev, static_cast<std::uint32_t>(m.base_year + f))) continue;
             // active in f..f+d-1 (not past the horizon); overlapping firings do not stack
             const int from = std::max(f, active_until + 1), to = std::min(f + e.duration - 1, n);
             for (int t = from; t <= to; ++t)
-                for (std::uint32_t c : e.cells) ws.shock_[static_cast<std::size_t>(t - 1) * cells + c] += e.impact;
+                for (std::uint32_t c : e.cells) ws.shock_[static_cast<std::size_t>(t - 1) * cells + c] += impact;
             active_until = std::max(active_until, to);
         }
     }

@@ -17,6 +17,10 @@ struct DrawSource {
     std::function<void(std::uint32_t purpose, float* normals)> normals;
     /// whether event e (index into Model::events) fires in calendar year `year`
     std::function<bool(std::size_t e, std::uint32_t year)> fires;
+    /// the calendar year in which `once` event e fires, 0 when it does not (asked for once events only)
+    std::function<int(std::size_t e)> once_year;
+    /// the impact of event e on this path (asked for events with an uncertain impact only)
+    std::function<double(std::size_t e)> impact;
 };
 
 /** Scratch space for simulate_path, reused from path to path by one thread. */

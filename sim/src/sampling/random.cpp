@@ -6,6 +6,7 @@
 
 #include <Random123/philox.h>
 
+#include "model/model.hpp"
 #include "sampling/transform_constants.hpp"
 
 namespace marketsim {
@@ -141,6 +142,25 @@ std::uint64_t uniform_threshold(double p) noexcept {
     if (p >= 1.0) return std::uint64_t{1} << 52;
     const double x = std::ldexp(p, 52) - 0.5;
     return x > 0.0 ? static_cast<std::uint64_t>(std::ceil(x)) : 0;
+}
+
+double sampled_impact(const EventModel& e, double u) noexcept {
+    if (!e.impact_range) return e.impact;
+    return e.impact_range->quantile_of_normal(normal_quantile(u));
+}
+
+namespace {
+__extension__ typedef unsigned __int128 uint128;  // GCC and Clang: exact 128-bit integers
+}  // namespace
+
+int once_year(std::uint64_t m, int n, double p) noexcept {
+    int e = 0;
+    const double f = std::frexp(p, &e);  // p = f 2^e, 1/2 <= f < 1
+    const auto big_m = static_cast<std::uint64_t>(std::ldexp(f, 53));
+    const uint128 numerator = static_cast<uint128>(2 * m + 1) * static_cast<unsigned>(n);
+    if (big_m == 0 || e < -60) return n - 1;
+    const uint128 k = e >= 0 ? numerator / (static_cast<uint128>(big_m) << e) : (numerator << -e) / big_m;
+    return k >= static_cast<uint128>(n) ? n - 1 : static_cast<int>(k);
 }
 
 double normal(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, std::uint32_t k) noexcept {

@@ -31,6 +31,8 @@
 
 namespace marketsim {
 
+struct EventModel;
+
 /** Philox4x32-10 of counter (path, purpose, block) under key seed: four 32-bit words. */
 std::array<std::uint32_t, 4> philox(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose,
                                     std::uint32_t block) noexcept;
@@ -57,6 +59,18 @@ std::uint64_t uniform_threshold(double p) noexcept;
 /** Standard normal quantile Phi^-1(u) for 0 < u < 1 in double (Wichura's AS 241, relative error
  *  about 1e-16). */
 double normal_quantile(double u) noexcept;
+
+/** The impact of `event` on a path whose impact draw is the uniform u (0 < u < 1): the fixed
+ *  impact, or Q(u) of its three-point estimate as Q(Phi(z)) from the table at z = Phi^-1(u). */
+double sampled_impact(const EventModel& event, double u) noexcept;
+
+/** The year, counted from 0 among an event's n clipped years, in which a `once` event of
+ *  probability p fires when its 52-bit draw m is below uniform_threshold(p):
+ *  min(n - 1, floor(u n / p)) with u = (m + 0.5) 2^-52, computed exactly in integers. With
+ *  p = M 2^(e - 53) (M an integer below 2^53, frexp), u n / p = (2m + 1) n / (M 2^e), so the year
+ *  is an integer quotient: (2m + 1) n / (M << e) for e >= 0, ((2m + 1) n << -e) / M otherwise
+ *  (128-bit; m < uniform_threshold(p) implies -e <= 53). */
+int once_year(std::uint64_t m, int n, double p) noexcept;
 
 /** Uniform k of (seed, path, purpose). */
 double uniform(std::uint64_t seed, std::uint64_t path, std::uint32_t purpose, std::uint32_t k) noexcept;

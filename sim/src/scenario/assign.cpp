@@ -246,6 +246,41 @@ bool assign_shift_year(Scenario& s, YearTable& table, const std::string& shift_p
     return true;
 }
 
+/** event.NAME.impact as a three-point table { dist, low, mode, high } (uniform: no mode). */
+void read_event_impact(Scenario& s, Event& e, const toml::node& v, const std::string& path, const Origin& o) {
+    const toml::table& t = get_table(v, path, o);
+    check_keys(t, long_run_keys, o, path);
+    auto field = [&](std::string_view key) -> std::pair<const toml::node*, Origin> {
+        auto it = t.find(key);
+        if (it == t.end()) return {nullptr, o};
+        return {&it->second, key_at(o, it->first)};
+    };
+    LongRun range;
+    std::map<std::string, Origin> origins;
+    auto [dist_node, dist_origin] = field("dist");
+    if (!dist_node) fail(o, path + ": dist is required (\"pert\", \"triangular\" or \"uniform\")");
+    range.dist = get_string(*dist_node, path + ".dist", dist_origin);
+    if (std::find(long_run_dists.begin(), long_run_dists.end(), range.dist) == long_run_dists.end())
+        fail(dist_origin, path + ".dist = " + toml_string(range.dist) + ": expected \"pert\", \"triangular\" or \"uniform\"" +
+                              did_you_mean(range.dist, long_run_dists));
+    for (const std::string key : {"low", "mode", "high"}) {
+        auto [node, origin] = field(key);
+        if (key == "mode" && range.dist == "uniform") {
+            if (node) fail(origin, path + ".mode: a uniform distribution has no mode (drop it)");
+            continue;
+        }
+        if (!node) fail(o, path + ": " + key + " is required for dist = " + toml_string(range.dist));
+        (key == "low" ? range.low : key == "mode" ? range.mode : range.high) = get_number(*node, path + "." + key, origin);
+        origins[path + "." + key] = origin;
+    }
+    if (range.dist == "uniform") range.mode = 0.5 * (range.low + range.high);
+    erase_origins(s.origins, path);
+    s.origins[path] = o;
+    s.origins.insert(origins.begin(), origins.end());
+    e.impact_range = range;
+    e.impact = range.mode;
+}
+
 }  // namespace
 
 /** Set the value at a dotted `path` from a TOML value given at `o`.
@@ -335,6 +370,20 @@ bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin
         Event* e = find_event(s, seg[1]);
         if (!e) return false;
         const std::string& k = seg[2];
+        if (n == 4 && k == "impact") {
+            const std::string& point = seg[3];
+            if (point != "low" && point != "mode" && point != "high") return false;
+            if (!e->impact_range)
+                fail(o, path + ": event '" + e->name + "' has a fixed impact (" + toml_number(e->impact) +
+                            "); make it uncertain first: event." + e->name + ".impact = { dist = \"pert\", low, mode, high }");
+            LongRun& range = *e->impact_range;
+            if (point == "mode" && range.dist == "uniform")
+                fail(o, path + ": a uniform impact has no mode (it is the midpoint of low and high)");
+            (point == "low" ? range.low : point == "mode" ? range.mode : range.high) = get_number(v, path, o);
+            if (range.dist == "uniform") range.mode = 0.5 * (range.low + range.high);
+            e->impact = range.mode;
+            return done();
+        }
         if (n == 4) {
             if (k != "where") return false;
             auto it = std::find_if(e->where.begin(), e->where.end(), [&](const auto& w) { return w.first == seg[3]; });
@@ -344,7 +393,17 @@ bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin
             return true;
         }
         if (k == "probability") e->probability = get_number(v, path, o);
-        else if (k == "impact") e->impact = get_number(v, path, o);
+        else if (k == "impact" && v.is_table()) {
+            read_event_impact(s, *e, v, path, o);
+            return true;
+        } else if (k == "impact") {
+            if (!v.is_integer() && !v.is_floating_point())
+                fail(o, path + ": expected a number or a three-point table { dist = \"pert\", low, mode, high }, got " +
+                            describe(v));
+            e->impact = get_number(v, path, o);
+            e->impact_range.reset();
+            erase_origins(s.origins, path);
+        } else if (k == "once") e->once = get_bool(v, path, o);
         else if (k == "from") e->from = get_int(v, path, o);
         else if (k == "to") e->to = get_int(v, path, o);
         else if (k == "duration") e->duration = get_int(v, path, o);

@@ -20,7 +20,7 @@ inline const std::vector<std::string> dimension_keys{"name", "members"};
 inline const std::vector<std::string> member_keys{"name", "share", "shift", "sd_scale"};
 inline const std::vector<std::string> member_values{"share", "shift", "sd_scale"};
 inline const std::vector<std::string> event_keys{"name", "probability", "from",     "to",
-                                                 "at",   "impact",      "duration", "where"};
+                                                 "at",   "impact",      "duration", "where", "once"};
 inline const std::vector<std::string> adjust_keys{"name", "where", "shift", "sd_scale", "share"};
 inline const std::vector<std::string> target_keys{"series", "year", "value"};
 inline const std::vector<std::string> output_keys{"quantiles", "relative_accuracy", "cells", "shares"};

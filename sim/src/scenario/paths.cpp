@@ -85,6 +85,11 @@ std::vector<std::string> valid_paths(const Scenario& s) {
         for (const auto& k : event_keys)
             if (k != "name") out.push_back("event." + e.name + "." + k);
         for (const Dimension& d : s.dimensions) out.push_back("event." + e.name + ".where." + d.name);
+        if (e.impact_range) {
+            out.push_back("event." + e.name + ".impact.low");
+            if (e.impact_range->dist != "uniform") out.push_back("event." + e.name + ".impact.mode");
+            out.push_back("event." + e.name + ".impact.high");
+        }
     }
     for (std::size_t i = 0; i < s.targets.size(); ++i) out.push_back(indexed_name("target", i) + ".value");
     for (const auto& k : output_keys) out.push_back("output." + k);
@@ -133,7 +138,13 @@ std::vector<NumericInput> numeric_inputs(const Scenario& s) {
     }
     for (const Event& e : s.events) {
         out.push_back({"event." + e.name + ".probability", e.probability});
-        out.push_back({"event." + e.name + ".impact", e.impact});
+        if (e.impact_range) {
+            out.push_back({"event." + e.name + ".impact.low", e.impact_range->low});
+            if (e.impact_range->dist != "uniform") out.push_back({"event." + e.name + ".impact.mode", e.impact_range->mode});
+            out.push_back({"event." + e.name + ".impact.high", e.impact_range->high});
+        } else {
+            out.push_back({"event." + e.name + ".impact", e.impact});
+        }
     }
     for (std::size_t i = 0; i < s.targets.size(); ++i) out.push_back({indexed_name("target", i) + ".value", s.targets[i].value});
     for (const Adjustment& a : s.adjustments) {

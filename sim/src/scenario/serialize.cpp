@@ -71,6 +71,12 @@ nlohmann::json to_json(const Scenario& s) {
                           {"impact", e.impact},
                           {"duration", e.duration},
                           {"where", where}});
+        if (e.impact_range)
+            events.back()["impact"] = {{"dist", e.impact_range->dist},
+                                       {"low", e.impact_range->low},
+                                       {"mode", e.impact_range->mode},
+                                       {"high", e.impact_range->high}};
+        if (e.once) events.back()["once"] = true;
     }
     json targets = json::array();
     for (const Target& t : s.targets) targets.push_back({{"series", t.series}, {"year", t.year}, {"value", t.value}});
@@ -156,7 +162,15 @@ std::string to_toml(const Scenario& s) {
         out << "\n[[event]]\nname = " << toml_string(e.name) << "\nprobability = " << toml_number(e.probability) << "\n";
         if (e.from == e.to) out << "at = " << e.from << "\n";
         else out << "from = " << e.from << "\nto = " << e.to << "\n";
-        out << "impact = " << toml_number(e.impact) << "\nduration = " << e.duration << "\n";
+        if (e.impact_range) {
+            const LongRun& r = *e.impact_range;
+            out << "impact = { dist = " << toml_string(r.dist) << ", low = " << toml_number(r.low);
+            if (r.dist != "uniform") out << ", mode = " << toml_number(r.mode);
+            out << ", high = " << toml_number(r.high) << " }\nduration = " << e.duration << "\n";
+        } else {
+            out << "impact = " << toml_number(e.impact) << "\nduration = " << e.duration << "\n";
+        }
+        if (e.once) out << "once = true\n";
         if (!e.where.empty()) {
             out << "where = { ";
             for (std::size_t i = 0; i < e.where.size(); ++i) {

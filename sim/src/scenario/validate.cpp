@@ -383,6 +383,16 @@ private:
             if (e.from > e.to)
                 bad(path, std::to_string(e.from) + ".." + std::to_string(e.to), "from must be <= to");
             if (e.duration < 1) bad(path + ".duration", std::to_string(e.duration), "must be at least 1 (years)");
+            if (e.impact_range) {
+                LongRun& range = *e.impact_range;
+                if (range.dist == "uniform") range.mode = 0.5 * (range.low + range.high);
+                if (!(range.low < range.high))
+                    bad(path + ".impact.low", range.low, "must be < high (" + toml_number(range.high) + ")");
+                if (!(range.mode >= range.low && range.mode <= range.high))
+                    bad(path + ".impact.mode", range.mode,
+                        "must lie in [low, high] = [" + toml_number(range.low) + ", " + toml_number(range.high) + "]");
+                e.impact = range.mode;
+            }
             for (const auto& [dim, members] : e.where) {
                 const std::string wpath = path + ".where." + dim;
                 const Dimension* d = find_dimension(s, dim);
