@@ -63,7 +63,8 @@ foreach(_scenario IN ITEMS
     ${PROJECT_SOURCE_DIR}/scenarios/recession_2027.toml
     ${PROJECT_SOURCE_DIR}/scenarios/video_price_war.toml
     ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/singular_correlation.toml
-    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/events.toml)
+    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/events.toml
+    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/annual_noise.toml)
   get_filename_component(_name "${_scenario}" NAME_WE)
   add_test(NAME reference.${_name}
     COMMAND "${MARKETSIM_REFERENCE_PYTHON}"

@@ -45,6 +45,9 @@ struct ChunkBuffers {
     hwy::AlignedFreeUniquePtr<double[]> active;     ///< events x (years + 1) x capacity: 1 when active
     hwy::AlignedFreeUniquePtr<double[]> series;     ///< series x capacity: this year's series values
     hwy::AlignedFreeUniquePtr<std::uint8_t[]> fires;  ///< capacity: whether an event fires in a year
+    hwy::AlignedFreeUniquePtr<double[]> noise;     ///< cells x capacity: A(c, y), with persistence or tails only
+    hwy::AlignedFreeUniquePtr<float[]> tails;      ///< annual_tails x capacity: this year's t-scale normals
+    hwy::AlignedFreeUniquePtr<double[]> tail_scale;  ///< capacity: this year's sqrt((nu - 2) / W)
     std::vector<float> root;         ///< Model::root in float, concatenated
     std::vector<double> log_base;    ///< ln V(c, B)
     std::vector<std::uint64_t> fire_below;  ///< per event: fires when the 52-bit draw m < this
@@ -71,6 +74,10 @@ struct ChunkDraws {
     /// asked for first_fire <= t <= last_fire only
     void (*fires)(void* context, std::size_t e, int t, std::uint8_t* fires);
     void* context;
+    /// fills normals[k * capacity + lane], k < Model::annual_tails, with the t-scale normals of year
+    /// index t = 1..years (purpose::annual_tails(base_year + t)); asked for only when the model has
+    /// tails; nullptr: the paths' own
+    void (*tails)(void* context, int t, float* normals) = nullptr;
 };
 
 /** Simulates paths first .. first + lanes - 1 (lanes <= capacity) of `model`, with the paths' own
