@@ -177,7 +177,8 @@ struct NumericInput {
 };
 
 /** Every numeric input, in file order: scenario.base_value, growth (rate, long_run_sd or the
- *  long_run points, annual_sd, periods' rates), each member's share, shift and sd_scale, the
+ *  long_run points, annual_sd, annual_persistence, annual_tails when given, periods' rates),
+ *  each member's share, shift and sd_scale, the
  *  correlation weights, each event's probability and impact, each target's value. */
 std::vector<NumericInput> numeric_inputs(const Scenario& scenario);
 
