@@ -65,7 +65,8 @@ foreach(_scenario IN ITEMS
     ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/singular_correlation.toml
     ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/events.toml
     ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/segment_mix.toml
-    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/uncertain_events.toml)
+    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/uncertain_events.toml
+    ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/annual_noise.toml)
   get_filename_component(_name "${_scenario}" NAME_WE)
   add_test(NAME reference.${_name}
     COMMAND "${MARKETSIM_REFERENCE_PYTHON}"

@@ -237,6 +237,14 @@ json input_json(const Scenario& sc, const NumericInput& in) {
         label = p == "growth.long_run_sd" ? "long-run sd" : "annual sd";
         around(0.0, std::max(0.05, 3 * v));
         step = 0.001;
+    } else if (p == "growth.annual_persistence") {
+        label = "annual persistence";
+        around(0.0, 0.95);
+        step = 0.01;
+    } else if (p == "growth.annual_tails") {
+        label = "annual tails (degrees of freedom)";
+        around(kMinAnnualTails, kMaxAnnualTails);
+        step = 1;
     } else if (p.rfind("correlation.", 0) == 0) {
         group = "correlation";
         label = p.substr(12) + " weight";

@@ -1,4 +1,5 @@
 // marketsim sensitivity on designed scenarios whose Sobol indices are known in closed form.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -173,4 +174,45 @@ once = true
     // a once event forced fires in one of its years on every path: the median falls by e^-0.2
     CHECK(input(s, "event=later").p50_high == Approx(s.p50 * std::exp(-0.2)).epsilon(0.02));
     CHECK(input(s, "event=later").p50_low == s.p50);
+}
+
+TEST_CASE("fat-tailed years are an input of their own - in the annual partition", "[sensitivity][annual_noise][threads]") {
+    const std::string text = R"(
+[scenario]
+base_year = 2020
+horizon = 2028
+base_value = 100
+[growth]
+rate = 0.05
+long_run_sd = 0.01
+annual_sd = 0.15
+[[dimension]]
+name = "region"
+members = [ { name = "a", share = 0.5 }, { name = "b", share = 0.5 } ]
+[correlation]
+global = 0.7
+)";
+    RunOptions opt;
+    opt.paths = 3000;
+    opt.threads = 2;
+    const Sensitivity plain = sensitivity(test::scenario_from(text), opt);
+    CHECK(std::none_of(plain.inputs.begin(), plain.inputs.end(), [](const SensitivityInput& in) { return in.name == "annual tails"; }));
+
+    const Scenario sc = test::scenario_from(text, "test.toml", {"growth.annual_tails=3", "growth.annual_persistence=0.5"});
+    const Sensitivity s = sensitivity(sc, opt);
+    const SensitivityInput& tails = input(s, "annual tails");
+    CHECK(tails.partition == "inputs");
+    CHECK_FALSE(tails.is_event);
+    // the output has no finite variance: the indices come with a warning, the tornado is the answer
+    CHECK(std::any_of(s.warnings.begin(), s.warnings.end(),
+                      [](const std::string& w) { return w.find("Sobol indices") != std::string::npos; }));
+    CHECK(std::none_of(plain.warnings.begin(), plain.warnings.end(),
+                       [](const std::string& w) { return w.find("Sobol indices") != std::string::npos; }));
+    // the tornado pins every year's W at chi2(3)'s 10th (wild years) and 90th (calm years)
+    // percentiles; the median of a sum of two correlated lognormal cells grows with their spread
+    INFO("tornado: P50 with wild years " << tails.p50_low << ", with calm years " << tails.p50_high);
+    CHECK(tails.p50_low > 1.03 * tails.p50_high);
+    // the same on one thread, to the last digit
+    opt.threads = 1;
+    CHECK(sensitivity_csv(sensitivity(sc, opt)) == sensitivity_csv(s));
 }

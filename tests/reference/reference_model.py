@@ -23,6 +23,8 @@ Model (docs/model.md):
                (PERT: low + (high - low) Beta(a, b); triangular; uniform) used in every active year
     once     = an event that fires at most once: with U uniform, it fires when U < p, in year
                first + min(n - 1, floor(U n / p)) of its n clipped years
+    with growth.annual_tails = nu: e(.,y) = sqrt((nu-2)/W) Z(.,y), W ~ chi2(nu) per path and year
+    with growth.annual_persistence = phi: A(.,B+1) = e(.,B+1), A(.,y) = phi A(.,y-1) + sqrt(1-phi^2) e(.,y)
     Z_c      = sqrt(wg) G + sum_d sqrt(w_d) F_d[c_d] + sqrt(max(0, 1 - wg - sum w_d)) E_c
     F_d      = S_d xi_d, S_d S_d^T = C_d (eigen-decomposition square root)
 """
@@ -86,6 +88,8 @@ class Model:
     warnings: list[str] = field(default_factory=list)
     # output series as (0, j): aggregation column j, or (1, j): column j over the total (output.shares)
     layout: list[tuple[int, int]] = field(default_factory=list)
+    persistence: float = 0.0         # phi of the AR(1) annual noise
+    tails: int | None = None         # nu of Student-t years, None: normal years
 
 
 def _series_values(m: "Model", agg: np.ndarray) -> np.ndarray:
@@ -221,6 +225,12 @@ def build_model(doc: dict) -> Model:
         drift[i] = np.log1p(mu)
     s_long = float(growth.get("long_run_sd", 0.0)) * scale
     s_annual = float(growth.get("annual_sd", 0.0)) * scale
+    persistence = float(growth.get("annual_persistence", 0.0))
+    if not 0.0 <= persistence < 1.0:
+        raise ScenarioError(f"growth.annual_persistence = {persistence} is outside [0, 1)")
+    tails = growth.get("annual_tails")
+    if tails is not None and (not isinstance(tails, int) or not 3 <= tails <= 60):
+        raise ScenarioError(f"growth.annual_tails = {tails!r} is not an integer in 3..60")
 
     # Correlation (weights default to 0; C_d the identity unless a matrix is given).
     corr = doc.get("correlation", {})
@@ -322,7 +332,7 @@ def build_model(doc: dict) -> Model:
     return Model(name, b, h, list(range(b, h + 1)), cell_names, base, drift, s_long, s_annual,
                  w_global, w_dims, w_idio, member_index, sqrt_c, events, series_names,
                  aggregation, quantiles, float(out.get("relative_accuracy", DEFAULT_RELATIVE_ACCURACY)),
-                 warnings, layout)
+                 warnings, layout, persistence, tails)
 
 
 def factor_loadings(m: Model) -> np.ndarray:
@@ -403,8 +413,14 @@ def simulate(m: Model, n_paths: int, seed: int, chunk: int = 20000) -> np.ndarra
         act = [_event_activity(ev, m.base_year, m.horizon, rng, n) for ev in m.events]
         size = [_event_impacts(ev, rng, n) for ev in m.events]
         v = np.broadcast_to(m.base, (n, m.base.size)).copy()
+        noise = None                                                       # A(., y-1)
         for i in range(n_years - 1):
-            r = m.drift[i] + d + m.s_annual * _draw_z(m, loadings, rng, n)
+            e = _draw_z(m, loadings, rng, n)
+            if m.tails is not None:                                        # one t-scale per path and year
+                e *= np.sqrt((m.tails - 2) / rng.chisquare(m.tails, size=n))[:, None]
+            noise = e if noise is None or m.persistence == 0.0 else (
+                m.persistence * noise + np.sqrt(1.0 - m.persistence ** 2) * e)
+            r = m.drift[i] + d + m.s_annual * noise
             for ev, a, j in zip(m.events, act, size):
                 r += (j * a[:, i:i + 1]) * ev.match
             v *= np.exp(r)

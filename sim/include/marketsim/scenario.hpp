@@ -28,6 +28,8 @@ namespace marketsim {
 inline constexpr std::size_t kMaxDimensions = 8;      ///< dimensions of a scenario, at most
 inline constexpr std::uint64_t kMaxCells = 100000;    ///< cells (the product of the member counts), at most
 inline constexpr int kMaxYears = 200;                 ///< horizon - base_year, at most
+inline constexpr int kMinAnnualTails = 3;             ///< growth.annual_tails (degrees of freedom), at least
+inline constexpr int kMaxAnnualTails = 60;            ///< growth.annual_tails, at most
 inline constexpr std::size_t kMaxFileBytes = std::size_t{16} << 20;  ///< a scenario file's size, at most
 
 /** A shift that changes over time: (year, value) pairs sorted by year, linear between listed
@@ -152,6 +154,10 @@ struct Scenario {
     double annual_sd = 0.0;
     std::optional<LongRun> long_run;  ///< when set, replaces long_run_sd
     std::vector<Period> periods;      ///< sorted by `from`, non-overlapping, inside base_year+1..horizon
+    /// phi in [0, 1): the annual noise is AR(1) with this persistence (docs/model.md, "Momentum in the annual noise")
+    double annual_persistence = 0.0;
+    /// nu in 3..60: Student-t years with nu degrees of freedom (docs/model.md, "Fat-tailed years"); none: normal years
+    std::optional<int> annual_tails;
 
     std::vector<Dimension> dimensions;
     /// conditional share tables, at most one per dimension, in dimension order
@@ -221,11 +227,11 @@ struct NumericInput {
 };
 
 /** Every numeric input, in file order: scenario.base_value, growth (rate, long_run_sd or the
- *  long_run points, annual_sd, periods' rates), each member's share, shift (or each year of its
- *  shift table, `dimension.member.shift.YEAR`) and sd_scale, the correlation weights, each
- *  event's probability and impact (an uncertain impact: its points, event.NAME.impact.low/mode/high;
- *  uniform: low and high), each target's value, then each adjustment's shift (or each year of its
- *  table), sd_scale and share. */
+ *  long_run points, annual_sd, annual_persistence, annual_tails when given, periods' rates), each
+ *  member's share, shift (or each year of its shift table, `dimension.member.shift.YEAR`) and
+ *  sd_scale, the correlation weights, each event's probability and impact (an uncertain impact:
+ *  its points, event.NAME.impact.low/mode/high; uniform: low and high), each target's value, then
+ *  each adjustment's shift (or each year of its table), sd_scale and share. */
 std::vector<NumericInput> numeric_inputs(const Scenario& scenario);
 
 /** The value at a numeric --set path (one of numeric_inputs), or nullopt. */

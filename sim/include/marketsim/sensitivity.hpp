@@ -4,9 +4,10 @@
  *  Inputs are groups of the model's independent draws (docs/model.md, "Correlation between cells"): the global factor G;
  *  each member's factor xi when its dimension has no member matrix, else the dimension's whole xi;
  *  the idiosyncratic terms E; each event's firing draws; each uncertain event impact's draw
- *  ("event=NAME impact"). A group holds its draws in every year, persistent (long-run) and annual
- *  alike. As a second partition: all persistent draws (with the uncertain impacts, drawn once per
- *  path) against all annual ones (the annual factors and the events' firings).
+ *  ("event=NAME impact"); with growth.annual_tails, the t-scale normals of every year ("annual
+ *  tails"). A group holds its draws in every year, persistent (long-run) and annual alike. As a
+ *  second partition: all persistent draws (with the uncertain impacts, drawn once per path)
+ *  against all annual ones (the annual factors, the events' firings and the t-scale normals).
  *
  *  Variance-based: with two independent samples A (the scenario's seed) and B (an independent
  *  seed), and A_B^g (A with group g's draws taken from B), grouped first-order indices by
@@ -18,7 +19,9 @@
  *
  *  Tornado: the median of the output with a group's normals all at -1.2816 and at +1.2816 (their
  *  10th and 90th percentiles), an uncertain impact at its own 10th and 90th percentiles, and with
- *  an event off and forced (probability 1; a `once` event in the year its draw gives with p = 1).
+ *  an event off and forced (probability 1; a `once` event in the year its draw gives with p = 1);
+ *  "annual tails" with every year's W (the sum of its squared t-scale normals) at chi2(nu)'s 10th
+ *  and 90th percentiles: its low end holds the wildest years, its high end the calmest.
  */
 #include <cstdint>
 #include <string>
@@ -30,7 +33,7 @@
 namespace marketsim {
 
 struct SensitivityInput {
-    std::string name;       ///< "global", "region=asia_pacific", "region (matrix)", "idiosyncratic", "event=recession", "event=recession impact", "persistent", "annual"
+    std::string name;       ///< "global", "region=asia_pacific", "region (matrix)", "idiosyncratic", "event=recession", "event=recession impact", "annual tails", "persistent", "annual"
     std::string partition;  ///< "inputs" or "persistence"
     bool is_event = false;
     std::vector<double> first_order, first_order_half_width;  ///< per year t = 1..years

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 
+#include <boost/math/distributions/chi_squared.hpp>
 #include <tbb/enumerable_thread_specific.h>
 
 #include "core/hash.hpp"
@@ -29,6 +30,7 @@ struct Group {
     bool is_event = false;
     std::vector<char> persistent, annual, events;
     std::vector<char> impacts;  ///< per event: its uncertain impact's draw
+    bool tails = false;  ///< the t-scale normals of every year (growth.annual_tails)
 };
 
 std::vector<Group> make_groups(const Model& m, const Scenario& sc) {
@@ -76,12 +78,18 @@ std::vector<Group> make_groups(const Model& m, const Scenario& sc) {
         g.impacts[e] = 1;
         out.push_back(std::move(g));
     }
+    if (m.annual_tails) {
+        Group g = group("annual tails", "inputs");
+        g.tails = true;
+        out.push_back(std::move(g));
+    }
     Group persistent = group("persistent", "persistence"), annual = group("annual", "persistence");
     std::fill(persistent.persistent.begin(), persistent.persistent.end(), 1);
     // an uncertain impact is drawn once per path: persistent
     for (std::size_t e = 0; e < m.events.size(); ++e) persistent.impacts[e] = m.events[e].impact_range ? 1 : 0;
     std::fill(annual.annual.begin(), annual.annual.end(), 1);
     std::fill(annual.events.begin(), annual.events.end(), 1);
+    annual.tails = true;
     out.push_back(std::move(persistent));
     out.push_back(std::move(annual));
     return out;
@@ -116,12 +124,22 @@ public:
         once_forced_.resize(once_a_.size());
         impact_a_.resize(m.events.size() * cap);
         impact_b_.resize(impact_a_.size());
+        const std::size_t nu = static_cast<std::size_t>(m.annual_tails);
+        ta_ = kernels::aligned_zeros<float>(t_count * nu * cap);
+        tb_ = kernels::aligned_zeros<float>(t_count * nu * cap);
+        if (nu) {
+            // a pinned tails group: every normal at sqrt(q / nu), so that W is chi2(nu)'s P10 (-) or P90 (+)
+            const boost::math::chi_squared_distribution<double> chi2(static_cast<double>(nu));
+            tail_pin_low_ = static_cast<float>(std::sqrt(boost::math::quantile(chi2, 0.1) / static_cast<double>(nu)));
+            tail_pin_high_ = static_cast<float>(std::sqrt(boost::math::quantile(chi2, 0.9) / static_cast<double>(nu)));
+        }
     }
 
     /** Bytes one worker holds for `model`. */
     static double bytes(const Model& m) {
         const double cap = kernels::chunk_capacity(m), t_count = m.years + 1.0;
-        return kernels::chunk_bytes(m) + cap * t_count * (2.0 * 4 * m.factor_draws() + 2.0 * m.events.size() + 3.0 * 8) +
+        return kernels::chunk_bytes(m) +
+               cap * t_count * (2.0 * 4 * m.factor_draws() + 2.0 * m.events.size() + 3.0 * 8 + 2.0 * 4 * m.annual_tails) +
                cap * m.events.size() * (3.0 * 4 + 2.0 * 8);
     }
 
@@ -143,6 +161,12 @@ public:
             const std::size_t at = static_cast<std::size_t>(t) * nd * cap;
             kernels::chunk_normals(m.seed, nd, first, cap, purpose, a_.get() + at);
             kernels::chunk_normals(seed_b_, nd, first, cap, purpose, b_.get() + at);
+            if (m.annual_tails && t > 0) {
+                const auto nu = static_cast<std::uint32_t>(m.annual_tails);
+                const std::size_t tat = static_cast<std::size_t>(t) * nu * cap;
+                kernels::chunk_normals(m.seed, nu, first, cap, purpose::annual_tails(m.base_year + t), ta_.get() + tat);
+                kernels::chunk_normals(seed_b_, nu, first, cap, purpose::annual_tails(m.base_year + t), tb_.get() + tat);
+            }
         }
         for (std::size_t e = 0; e < m.events.size(); ++e) {
             const EventModel& ev = m.events[e];
@@ -217,6 +241,7 @@ private:
         kernels::ChunkDraws draws{&SensitivityWorker::normals, &SensitivityWorker::fires, this};
         draws.once = &SensitivityWorker::once;
         draws.impacts = &SensitivityWorker::impacts;
+        draws.tails = &SensitivityWorker::tails;
         const std::uint32_t cap = capacity();
         sampler_.simulate(
             first, lanes,
@@ -289,6 +314,19 @@ private:
         std::copy_n(from.data() + e * cap, cap, out);
     }
 
+    static void tails(void* self, int t, float* z) {
+        const auto& w = *static_cast<SensitivityWorker*>(self);
+        const Mix& mix = *w.mix_;
+        const std::size_t nu = static_cast<std::size_t>(w.m_->annual_tails), cap = w.sampler_.capacity();
+        const bool in = mix.group && mix.group->tails;
+        if (in && mix.pin) {
+            std::fill(z, z + nu * cap, mix.pin < 0 ? w.tail_pin_low_ : w.tail_pin_high_);
+            return;
+        }
+        const float* from = (mix.all_b || in ? w.tb_ : w.ta_).get();
+        std::copy_n(from + static_cast<std::size_t>(t) * nu * cap, nu * cap, z);
+    }
+
     const Model* m_;
     std::uint64_t seed_b_;
     std::uint32_t series_;
@@ -305,6 +343,8 @@ private:
     std::vector<double> fa_, fb_, fab_;          ///< (years + 1) x capacity: f(A), f(B), f(A_B^g) or a tornado end
     std::vector<std::int32_t> once_a_, once_b_, once_forced_;  ///< events x capacity: once events' firing years
     std::vector<double> impact_a_, impact_b_;    ///< events x capacity: uncertain impacts
+    hwy::AlignedFreeUniquePtr<float[]> ta_, tb_;  ///< (years + 1) x annual_tails x capacity: the samples' t-scale normals
+    float tail_pin_low_ = 0.0f, tail_pin_high_ = 0.0f;  ///< a pinned tails group's normals (W at its P10, P90)
 };
 
 }  // namespace
@@ -338,6 +378,10 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
     out.processes = cluster::size();
     out.simd = simd::target();
     out.warnings = scenario.warnings;
+    if (m.annual_tails)
+        out.warnings.push_back("with growth.annual_tails the output has no finite variance, so the Sobol indices are "
+                               "ratios of sample variances that do not settle as paths are added; read the tornado "
+                               "(medians) instead");
 
     const std::uint64_t paths = options.paths, blocks = (paths + kBlockPaths - 1) / kBlockPaths;
     const std::size_t per_block = SensitivityWorker::per_block(m, g_count);

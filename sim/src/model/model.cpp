@@ -73,6 +73,14 @@ Model compile(const Scenario& sc, std::uint64_t seed) {
     m.base_value.resize(cells);
     m.sd_long.resize(cells);
     m.sd_annual.resize(cells);
+    if (!(sc.annual_persistence >= 0 && sc.annual_persistence < 1))
+        throw InputError("growth.annual_persistence = " + std::to_string(sc.annual_persistence) + ": must be in [0, 1)");
+    if (sc.annual_tails && (*sc.annual_tails < kMinAnnualTails || *sc.annual_tails > kMaxAnnualTails))
+        throw InputError("growth.annual_tails = " + std::to_string(*sc.annual_tails) + ": must be an integer from " +
+                         std::to_string(kMinAnnualTails) + " to " + std::to_string(kMaxAnnualTails));
+    m.annual_persistence = sc.annual_persistence;
+    m.annual_innovation = std::sqrt(1.0 - sc.annual_persistence * sc.annual_persistence);
+    m.annual_tails = sc.annual_tails.value_or(0);
     m.drift.resize(static_cast<std::size_t>(cells) * n);
     std::vector<double> year_base;  // with a three-point long run: mode + shift(c, y), cell-major
     bool any_varies = false;

@@ -58,6 +58,9 @@ struct Model {
     /// drift; X_c and D_c then follow the year's shift (long_run_deviation_in). Empty otherwise.
     std::vector<double> long_run_base_year;
     std::vector<double> sd_annual;   ///< sA(c)
+    double annual_persistence = 0.0;  ///< phi: A(c, y) = phi A(c, y-1) + sqrt(1 - phi^2) e(c, y); 0: independent years
+    double annual_innovation = 1.0;   ///< sqrt(1 - phi^2), the weight of e(c, y) in A(c, y) after the first year
+    int annual_tails = 0;             ///< nu: each year's draw scaled by sqrt((nu - 2) / W), W ~ chi2(nu); 0: normal years
 
     // Z_c = load_global G + sum_d load_dim[d] F_d[c_d] + load_idio E_c, with F_d = root[d] xi_d
     double load_global = 0.0;
@@ -89,6 +92,8 @@ struct Model {
 
     /** Normals per factor draw: G, then every member's xi, then every cell's E. */
     std::uint32_t factor_draws() const noexcept { return 1 + member_count + cell_count; }
+    /** Whether the annual noise needs its own state: persistence or fat tails (else A(c, y) = Z_c). */
+    bool annual_noise_state() const noexcept { return annual_persistence != 0.0 || annual_tails != 0; }
     std::uint32_t series_count() const noexcept { return static_cast<std::uint32_t>(series.size()); }
     /** D_c changes year by year (a three-point long run with a shift that changes over time). */
     bool long_run_by_year() const noexcept { return !long_run_base_year.empty(); }

@@ -15,6 +15,9 @@ inline constexpr std::uint32_t long_run = 0;
 /// the annual factors of calendar year y (0 <= y < 2^30)
 constexpr std::uint32_t annual(int year) noexcept { return 0x40000000u | static_cast<std::uint32_t>(year); }
 
+/// the t-scale normals of calendar year y (growth.annual_tails): normals 0..nu-1 give W (0 <= y < 2^29)
+constexpr std::uint32_t annual_tails(int year) noexcept { return 0x20000000u | static_cast<std::uint32_t>(year); }
+
 /// the firing draws of an event: the high bit and 31 bits of fnv1a64(name); index = calendar year
 constexpr std::uint32_t event(std::string_view name) noexcept {
     return 0x80000000u | static_cast<std::uint32_t>(fnv1a64(name) & 0x7fffffffu);

@@ -510,6 +510,8 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
     else
         row("long-run sd", format_number(sc.long_run_sd));
     row("annual sd", format_number(sc.annual_sd));
+    if (sc.annual_persistence != 0.0) row("annual persistence", format_number(sc.annual_persistence) + " (AR(1) noise)");
+    if (sc.annual_tails) row("annual tails", "Student-t years, " + std::to_string(*sc.annual_tails) + " degrees of freedom");
     row("correlation: global weight", format_number(sc.corr_global));
     for (const auto& [dim, w] : sc.corr_weight)
         row("correlation: " + dim + " weight", format_number(w) + (sc.corr_matrix.count(dim) ? " (member matrix given)" : ""));

@@ -400,6 +400,45 @@ HWY_INLINE void ChunkCombine(const Model& m, ChunkBuffers& b) {
     }
 }
 
+/** A(c, y) of every cell and lane in year index t from this year's Z_c (b.z), in double: with tails,
+ *  e = sqrt((nu - 2) / W) Z_c with W the sum of the year's nu squared t-scale normals (k ascending);
+ *  with persistence, after the first year, A = phi A(c, y-1) + sqrt(1 - phi^2) e; else A = e. */
+HWY_INLINE void ChunkAnnualNoise(const Model& m, ChunkBuffers& b, std::uint64_t first, int t, const ChunkDraws* draws) {
+    const hn::ScalableTag<double> d;
+    const hn::Rebind<float, decltype(d)> dhalf;
+    const std::size_t dl = hn::Lanes(d), cap = b.capacity;
+    const auto nu = static_cast<std::uint32_t>(m.annual_tails);
+    double* scale = b.tail_scale.get();
+    if (nu) {
+        if (draws && draws->tails)
+            draws->tails(draws->context, t, b.tails.get());
+        else
+            ChunkNormals(m.seed, nu, first, b.capacity, purpose::annual_tails(m.base_year + t), b.tails.get());
+        const float* x = b.tails.get();
+        const auto dof = hn::Set(d, static_cast<double>(m.annual_tails - 2));
+        for (std::size_t i = 0; i < cap; i += dl) {
+            auto w = hn::Zero(d);
+            for (std::uint32_t k = 0; k < nu; ++k) {
+                const auto v = hn::PromoteTo(d, hn::Load(dhalf, x + k * cap + i));
+                w = hn::Add(w, hn::Mul(v, v));
+            }
+            hn::Store(hn::Sqrt(hn::Div(dof, w)), d, scale + i);
+        }
+    }
+    const bool persist = m.annual_persistence != 0.0 && t > 1;
+    const auto phi = hn::Set(d, m.annual_persistence), innovation = hn::Set(d, m.annual_innovation);
+    for (std::uint32_t c = 0; c < m.cell_count; ++c) {
+        const float* z = b.z.get() + c * cap;
+        double* a = b.noise.get() + c * cap;
+        for (std::size_t i = 0; i < cap; i += dl) {
+            auto e = hn::PromoteTo(d, hn::Load(dhalf, z + i));
+            if (nu) e = hn::Mul(hn::Load(d, scale + i), e);
+            if (persist) e = hn::Add(hn::Mul(phi, hn::Load(d, a + i)), hn::Mul(innovation, e));
+            hn::Store(e, d, a + i);
+        }
+    }
+}
+
 void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::uint32_t lanes_valid, YearSink sink,
                    void* context, const ChunkDraws* draws) {
     const hn::ScalableTag<double> d;
@@ -480,6 +519,8 @@ void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::ui
 
     for (int t = 1; t <= n; ++t) {
         factor_draws(t);
+        const bool noise_state = m.annual_noise_state();
+        if (noise_state) ChunkAnnualNoise(m, b, first, t, draws);
         if (!m.events.empty()) {
             std::fill(b.shock.get(), b.shock.get() + cells * cap, 0.0);
             for (std::size_t ev = 0; ev < m.events.size(); ++ev) {
@@ -517,8 +558,10 @@ void SimulateChunk(const Model& m, ChunkBuffers& b, std::uint64_t first, std::ui
             const double* sh = b.shock.get() + c * cap;
             double* lv = b.log_value.get() + c * cap;
             double* val = b.value.get() + c * cap;
+            const double* noise = noise_state ? b.noise.get() + c * cap : nullptr;  // A(c, y), else Z_c itself
             for (std::size_t i = 0; i < cap; i += dl) {
-                auto r = hn::Add(hn::Add(drift, hn::Load(d, dev + i)), hn::Mul(sa, hn::PromoteTo(d, hn::Load(dhalf, z + i))));
+                const auto a = noise ? hn::Load(d, noise + i) : hn::PromoteTo(d, hn::Load(dhalf, z + i));
+                auto r = hn::Add(hn::Add(drift, hn::Load(d, dev + i)), hn::Mul(sa, a));
                 if (!m.events.empty()) r = hn::Add(r, hn::Load(d, sh + i));
                 const auto l = hn::Add(hn::Load(d, lv + i), r);
                 hn::Store(l, d, lv + i);
@@ -622,8 +665,11 @@ std::size_t uncertain_event_bytes(const Model& m) {
 }
 
 std::size_t per_path_bytes(const Model& m) {
-    return 4 * (m.factor_draws() + m.member_count + m.cell_count) + 8 * 4 * m.cell_count +
-           8 * m.events.size() * (m.years + 1) + 8 * m.series_count() + uncertain_event_bytes(m);
+    std::size_t bytes = 4 * (m.factor_draws() + m.member_count + m.cell_count) + 8 * 4 * m.cell_count +
+                        8 * m.events.size() * (m.years + 1) + 8 * m.series_count();
+    if (m.annual_noise_state()) bytes += 8 * std::size_t{m.cell_count};
+    if (m.annual_tails) bytes += 4 * static_cast<std::size_t>(m.annual_tails) + 8;
+    return bytes + uncertain_event_bytes(m);
 }
 }  // namespace
 
@@ -649,6 +695,9 @@ ChunkBuffers::ChunkBuffers(const Model& m, std::uint32_t cap)
       series(aligned_zeros<double>(std::size_t{m.series_count()} * cap)),
       fires(aligned_zeros<std::uint8_t>(cap)),
       deviation_year(aligned_zeros<double>(cap)),
+      noise(aligned_zeros<double>(m.annual_noise_state() ? std::size_t{m.cell_count} * cap : 0)),
+      tails(aligned_zeros<float>(static_cast<std::size_t>(m.annual_tails) * cap)),
+      tail_scale(aligned_zeros<double>(m.annual_tails ? cap : 0)),
       impact(aligned_zeros<double>(m.events.size() * cap)),
       once(aligned_zeros<std::int32_t>(cap)) {
     for (const auto& r : m.root)

@@ -46,6 +46,9 @@ struct ChunkBuffers {
     hwy::AlignedFreeUniquePtr<double[]> series;     ///< series x capacity: this year's series values
     hwy::AlignedFreeUniquePtr<std::uint8_t[]> fires;  ///< capacity: whether an event fires in a year
     hwy::AlignedFreeUniquePtr<double[]> deviation_year;  ///< capacity: this year's D_c (Model::long_run_by_year)
+    hwy::AlignedFreeUniquePtr<double[]> noise;     ///< cells x capacity: A(c, y), with persistence or tails only
+    hwy::AlignedFreeUniquePtr<float[]> tails;      ///< annual_tails x capacity: this year's t-scale normals
+    hwy::AlignedFreeUniquePtr<double[]> tail_scale;  ///< capacity: this year's sqrt((nu - 2) / W)
     std::vector<float> root;         ///< Model::root in float, concatenated
     std::vector<double> log_base;    ///< ln V(c, B)
     std::vector<std::uint64_t> fire_below;  ///< per event: fires when the 52-bit draw m < this
@@ -80,6 +83,10 @@ struct ChunkDraws {
     /// impact[lane] = event e's impact on the lane's path; asked for events with an uncertain
     /// impact only. Null: the paths' own draws (chunk_impacts)
     void (*impacts)(void* context, std::size_t e, double* impact) = nullptr;
+    /// fills normals[k * capacity + lane], k < Model::annual_tails, with the t-scale normals of year
+    /// index t = 1..years (purpose::annual_tails(base_year + t)); asked for only when the model has
+    /// tails; nullptr: the paths' own
+    void (*tails)(void* context, int t, float* normals) = nullptr;
 };
 
 /** Simulates paths first .. first + lanes - 1 (lanes <= capacity) of `model`, with the paths' own

@@ -15,7 +15,9 @@ PathWorkspace::PathWorkspace(const Model& m)
       deviation_(m.cell_count),
       log_value_(m.cell_count),
       value_(m.cell_count),
-      shock_(static_cast<std::size_t>(m.cell_count) * m.years) {}
+      shock_(static_cast<std::size_t>(m.cell_count) * m.years),
+      noise_(m.annual_noise_state() ? m.cell_count : 0),
+      tails_(static_cast<std::size_t>(m.annual_tails)) {}
 
 void correlated_normals(const Model& m, const float* draws, float* factor, float* z) noexcept {
     const std::size_t dims = m.dim_size.size();
@@ -63,6 +65,11 @@ void simulate_path(const Model& m, std::uint64_t path, PathWorkspace& ws, double
         return m.base_year + ev.first_fire + once_year(draw, ev.last_fire - ev.first_fire + 1, ev.probability);
     };
     own.impact = [&](std::size_t e) { return sampled_impact(m.events[e], uniform(m.seed, path, m.events[e].impact_purpose, 0)); };
+    own.tails = [&](std::uint32_t purpose, float* z) {
+        double w[kMaxAnnualTails];
+        normals(m.seed, path, purpose, w, static_cast<std::uint32_t>(m.annual_tails));
+        std::transform(w, w + m.annual_tails, z, [](double v) { return static_cast<float>(v); });
+    };
     simulate_path(m, ws, out, own);
 }
 
@@ -102,11 +109,29 @@ void simulate_path(const Model& m, PathWorkspace& ws, double* out, const DrawSou
     std::copy(m.base_series.begin(), m.base_series.end(), out);
     for (int t = 1; t <= n; ++t) {
         draw(purpose::annual(m.base_year + t));
+        const bool noise_state = m.annual_noise_state();
+        if (noise_state) {
+            // A(c, y): the year's t-scale (one per path and year), then the AR(1) step, in double
+            double scale = 1.0;
+            if (m.annual_tails) {
+                source.tails(purpose::annual_tails(m.base_year + t), ws.tails_.data());
+                double w = 0.0;
+                for (const float x : ws.tails_) w = w + static_cast<double>(x) * static_cast<double>(x);
+                scale = std::sqrt(static_cast<double>(m.annual_tails - 2) / w);
+            }
+            const bool persist = m.annual_persistence != 0.0 && t > 1;
+            for (std::uint32_t c = 0; c < cells; ++c) {
+                double e = static_cast<double>(ws.z_[c]);
+                if (m.annual_tails) e = scale * e;
+                if (persist) e = m.annual_persistence * ws.noise_[c] + m.annual_innovation * e;
+                ws.noise_[c] = e;
+            }
+        }
         const double* shock = ws.shock_.data() + static_cast<std::size_t>(t - 1) * cells;
         for (std::uint32_t c = 0; c < cells; ++c) {
             const double dev = m.long_run_by_year() ? long_run_deviation_in(m, c, t, ws.deviation_[c]) : ws.deviation_[c];
             double r = m.drift[static_cast<std::size_t>(c) * n + (t - 1)] + dev;
-            r = r + m.sd_annual[c] * static_cast<double>(ws.z_[c]);
+            r = r + m.sd_annual[c] * (noise_state ? ws.noise_[c] : static_cast<double>(ws.z_[c]));
             if (!m.events.empty()) r = r + shock[c];
             ws.log_value_[c] = ws.log_value_[c] + r;
         }

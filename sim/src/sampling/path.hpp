@@ -21,6 +21,9 @@ struct DrawSource {
     std::function<int(std::size_t e)> once_year;
     /// the impact of event e on this path (asked for events with an uncertain impact only)
     std::function<double(std::size_t e)> impact;
+    /// the t-scale normals (Model::annual_tails of them) of `purpose` (purpose::annual_tails(year)), in
+    /// float; asked for only when the model has tails
+    std::function<void(std::uint32_t purpose, float* normals)> tails;
 };
 
 /** Scratch space for simulate_path, reused from path to path by one thread. */
@@ -39,6 +42,8 @@ private:
     std::vector<double> log_value_;
     std::vector<double> value_;
     std::vector<double> shock_;      ///< event impacts per (year, cell): t-major
+    std::vector<double> noise_;      ///< A(c, y) per cell, with persistence or tails
+    std::vector<float> tails_;       ///< the year's t-scale normals
 };
 
 /** Correlated standard normals Z_c (docs/model.md, "Correlation between cells") from the factor draws of one purpose,

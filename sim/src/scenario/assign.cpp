@@ -281,6 +281,22 @@ void read_event_impact(Scenario& s, Event& e, const toml::node& v, const std::st
     e.impact = range.mode;
 }
 
+/** growth.annual_tails: an integer from kMinAnnualTails to kMaxAnnualTails. A float is refused
+ *  even when whole (4.0), as for every integer key; the message then says which integer to write. */
+int read_annual_tails(const toml::node& v, const std::string& path, const Origin& o) {
+    const std::string range = "must be an integer from " + std::to_string(kMinAnnualTails) + " to " +
+                              std::to_string(kMaxAnnualTails) + " (the degrees of freedom of Student-t years)";
+    if (const auto* f = v.as_floating_point()) {
+        const double x = f->get();
+        const bool whole = x >= kMinAnnualTails && x <= kMaxAnnualTails && x == static_cast<int>(x);
+        fail(o, path + " = " + describe(v) + ": " + range +
+                    (whole ? "; write " + std::to_string(static_cast<int>(x)) + " without the decimal point" : ""));
+    }
+    const std::int64_t x = get_int64(v, path, o);
+    if (x < kMinAnnualTails || x > kMaxAnnualTails) fail(o, path + " = " + std::to_string(x) + ": " + range);
+    return static_cast<int>(x);
+}
+
 }  // namespace
 
 /** Set the value at a dotted `path` from a TOML value given at `o`.
@@ -314,6 +330,10 @@ bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin
             L.rate_set_here = true;
         } else if (k == "annual_sd") {
             s.annual_sd = get_number(v, path, o);
+        } else if (k == "annual_persistence") {
+            s.annual_persistence = get_number(v, path, o);
+        } else if (k == "annual_tails") {
+            s.annual_tails = read_annual_tails(v, path, o);
         } else if (k == "long_run_sd") {
             s.long_run_sd = get_number(v, path, o);
             materialize_rate(L);

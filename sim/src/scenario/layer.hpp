@@ -12,7 +12,8 @@ namespace marketsim::detail {
 inline const std::vector<std::string> top_keys{"extends", "scenario", "growth", "dimension", "correlation",
                                                "event",   "target",   "output", "set",       "adjust", "shares"};
 inline const std::vector<std::string> scenario_keys{"name", "unit", "base_year", "base_value", "horizon", "seed"};
-inline const std::vector<std::string> growth_keys{"rate", "long_run_sd", "annual_sd", "long_run", "period"};
+inline const std::vector<std::string> growth_keys{"rate", "long_run_sd", "annual_sd", "long_run", "period",
+                                                  "annual_persistence", "annual_tails"};
 inline const std::vector<std::string> long_run_keys{"dist", "low", "mode", "high"};
 inline const std::vector<std::string> long_run_dists{"pert", "triangular", "uniform"};
 inline const std::vector<std::string> period_keys{"from", "to", "rate"};

@@ -121,6 +121,8 @@ std::vector<NumericInput> numeric_inputs(const Scenario& s) {
         out.push_back({"growth.long_run_sd", s.long_run_sd});
     }
     out.push_back({"growth.annual_sd", s.annual_sd});
+    out.push_back({"growth.annual_persistence", s.annual_persistence});
+    if (s.annual_tails) out.push_back({"growth.annual_tails", static_cast<double>(*s.annual_tails)});
     for (std::size_t i = 0; i < s.periods.size(); ++i)
         out.push_back({"growth." + indexed_name("period", i) + ".rate", s.periods[i].rate});
     for (const Dimension& d : s.dimensions)

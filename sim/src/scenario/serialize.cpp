@@ -40,6 +40,8 @@ nlohmann::json to_json(const Scenario& s) {
                               {"mode", s.long_run->mode},
                               {"high", s.long_run->high}};
     }
+    if (s.annual_persistence != 0.0) growth["annual_persistence"] = s.annual_persistence;
+    if (s.annual_tails) growth["annual_tails"] = *s.annual_tails;
     growth["period"] = json::array();
     for (const Period& p : s.periods) growth["period"].push_back({{"from", p.from}, {"to", p.to}, {"rate", p.rate}});
 
@@ -140,6 +142,8 @@ std::string to_toml(const Scenario& s) {
         out << (i ? ", " : "") << "{ from = " << s.periods[i].from << ", to = " << s.periods[i].to
             << ", rate = " << toml_number(s.periods[i].rate) << " }";
     out << "]\n";
+    if (s.annual_persistence != 0.0) out << "annual_persistence = " << toml_number(s.annual_persistence) << "\n";
+    if (s.annual_tails) out << "annual_tails = " << *s.annual_tails << "\n";
 
     for (const Dimension& d : s.dimensions) {
         out << "\n[[dimension]]\nname = " << toml_string(d.name) << "\nmembers = [\n";

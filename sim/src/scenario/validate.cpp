@@ -69,6 +69,13 @@ private:
     void growth_values() {
         if (s.long_run_sd < 0) bad("growth.long_run_sd", s.long_run_sd, "must be >= 0");
         if (s.annual_sd < 0) bad("growth.annual_sd", s.annual_sd, "must be >= 0");
+        if (!(s.annual_persistence >= 0 && s.annual_persistence < 1))
+            bad("growth.annual_persistence", s.annual_persistence, "must be in [0, 1) (0: independent years)");
+        if (s.annual_tails)
+            s.warnings.push_back("growth.annual_tails = " + std::to_string(*s.annual_tails) +
+                                 ": with Student-t years the values have no finite mean or sd (e^t has no expectation); "
+                                 "the mean and sd reported are sample figures without a population counterpart "
+                                 "(the quantiles are well defined)");
         if (s.long_run) {
             const LongRun& lr = *s.long_run;
             if (!(lr.low < lr.high))
