@@ -24,15 +24,18 @@ using namespace marketsim::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("shipped scenarios load and round-trip through to_toml", "[scenario_file]") {
-    const fs::path folder = fs::path(MARKETSIM_SOURCE_DIR) / "scenarios";
-    if (!fs::exists(folder)) return;
-    for (const auto& entry : fs::directory_iterator(folder)) {
-        if (entry.path().extension() != ".toml") continue;
-        INFO(entry.path());
-        const Scenario s = marketsim::load_scenario(entry.path());
-        CHECK(s.files.front().first == entry.path().string());
-        CHECK(s.cell_count() >= 1);
-        require_same(s, parse(marketsim::to_toml(s)));
+    // the scenarios users start from, and the benchmark's (which uses every model feature)
+    for (const char* name : {"scenarios", "bench"}) {
+        const fs::path folder = fs::path(MARKETSIM_SOURCE_DIR) / name;
+        if (!fs::exists(folder)) continue;
+        for (const auto& entry : fs::directory_iterator(folder)) {
+            if (entry.path().extension() != ".toml") continue;
+            INFO(entry.path());
+            const Scenario s = marketsim::load_scenario(entry.path());
+            CHECK(s.files.front().first == entry.path().string());
+            CHECK(s.cell_count() >= 1);
+            require_same(s, parse(marketsim::to_toml(s)));
+        }
     }
 }
 
