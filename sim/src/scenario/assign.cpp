@@ -25,43 +25,45 @@ void materialize_rate(Layer& L) {
 
 namespace {
 
-void read_long_run(Layer& L, const toml::node& v, const Origin& o) {
-    Scenario& s = L.s;
-    const std::string path = "growth.long_run";
+/** A three-point table { dist, low, mode, high } at `path` (uniform: no mode; its mode is then the
+ *  midpoint), with the origins of `path` and its points recorded in `s`. */
+LongRun read_three_point(Scenario& s, const toml::node& v, const std::string& path, const Origin& o) {
     const toml::table& t = get_table(v, path, o);
-    check_keys(t, long_run_keys, o, "growth.long_run");
+    check_keys(t, long_run_keys, o, path);
     auto field = [&](std::string_view key) -> std::pair<const toml::node*, Origin> {
         auto it = t.find(key);
         if (it == t.end()) return {nullptr, o};
         return {&it->second, key_at(o, it->first)};
     };
-
-    LongRun lr;
+    LongRun range;
     std::map<std::string, Origin> origins;
     auto [dist_node, dist_origin] = field("dist");
     if (!dist_node) fail(o, path + ": dist is required (\"pert\", \"triangular\" or \"uniform\")");
-    lr.dist = get_string(*dist_node, path + ".dist", dist_origin);
-    if (std::find(long_run_dists.begin(), long_run_dists.end(), lr.dist) == long_run_dists.end())
-        fail(dist_origin, path + ".dist = " + toml_string(lr.dist) + ": expected \"pert\", \"triangular\" or \"uniform\"" +
-                              did_you_mean(lr.dist, long_run_dists));
+    range.dist = get_string(*dist_node, path + ".dist", dist_origin);
+    if (std::find(long_run_dists.begin(), long_run_dists.end(), range.dist) == long_run_dists.end())
+        fail(dist_origin, path + ".dist = " + toml_string(range.dist) + ": expected \"pert\", \"triangular\" or \"uniform\"" +
+                              did_you_mean(range.dist, long_run_dists));
     for (const std::string key : {"low", "mode", "high"}) {
         auto [node, origin] = field(key);
-        const bool uniform = lr.dist == "uniform";
-        if (key == "mode" && uniform) {
+        if (key == "mode" && range.dist == "uniform") {
             if (node) fail(origin, path + ".mode: a uniform distribution has no mode (drop it)");
             continue;
         }
-        if (!node) fail(o, path + ": " + key + " is required for dist = " + toml_string(lr.dist));
-        const double x = get_number(*node, path + "." + key, origin);
-        (key == "low" ? lr.low : key == "mode" ? lr.mode : lr.high) = x;
+        if (!node) fail(o, path + ": " + key + " is required for dist = " + toml_string(range.dist));
+        (key == "low" ? range.low : key == "mode" ? range.mode : range.high) = get_number(*node, path + "." + key, origin);
         origins[path + "." + key] = origin;
     }
-    if (lr.dist == "uniform") lr.mode = 0.5 * (lr.low + lr.high);
-
+    if (range.dist == "uniform") range.mode = 0.5 * (range.low + range.high);
     erase_origins(s.origins, path);
-    erase_origins(s.origins, "growth.long_run_sd");
     s.origins[path] = o;
     s.origins.insert(origins.begin(), origins.end());
+    return range;
+}
+
+void read_long_run(Layer& L, const toml::node& v, const Origin& o) {
+    Scenario& s = L.s;
+    const LongRun lr = read_three_point(s, v, "growth.long_run", o);
+    erase_origins(s.origins, "growth.long_run_sd");
     s.long_run = lr;
     s.long_run_sd = 0.0;
     L.rate_follows_mode = true;
@@ -156,18 +158,6 @@ std::vector<std::string> read_member_list(Scenario& s, const toml::node& v, cons
     return out;
 }
 
-void read_where(Scenario& s, Event& e, const toml::node& v, const std::string& path, const Origin& o) {
-    const toml::table& t = get_table(v, path, o);
-    erase_origins(s.origins, path);
-    e.where.clear();
-    for (auto&& [k, val] : t) {
-        const Origin ko = key_at(o, k);
-        const std::string dim(k.str());
-        e.where.emplace_back(dim, read_member_list(s, val, path + "." + dim, ko));
-    }
-    s.origins[path] = o;
-}
-
 /** A where filter (dimension -> member list) at `path`, read whole. */
 void read_filter(Scenario& s, std::vector<std::pair<std::string, std::vector<std::string>>>& where, const toml::node& v,
                  const std::string& path, const Origin& o) {
@@ -248,35 +238,7 @@ bool assign_shift_year(Scenario& s, YearTable& table, const std::string& shift_p
 
 /** event.NAME.impact as a three-point table { dist, low, mode, high } (uniform: no mode). */
 void read_event_impact(Scenario& s, Event& e, const toml::node& v, const std::string& path, const Origin& o) {
-    const toml::table& t = get_table(v, path, o);
-    check_keys(t, long_run_keys, o, path);
-    auto field = [&](std::string_view key) -> std::pair<const toml::node*, Origin> {
-        auto it = t.find(key);
-        if (it == t.end()) return {nullptr, o};
-        return {&it->second, key_at(o, it->first)};
-    };
-    LongRun range;
-    std::map<std::string, Origin> origins;
-    auto [dist_node, dist_origin] = field("dist");
-    if (!dist_node) fail(o, path + ": dist is required (\"pert\", \"triangular\" or \"uniform\")");
-    range.dist = get_string(*dist_node, path + ".dist", dist_origin);
-    if (std::find(long_run_dists.begin(), long_run_dists.end(), range.dist) == long_run_dists.end())
-        fail(dist_origin, path + ".dist = " + toml_string(range.dist) + ": expected \"pert\", \"triangular\" or \"uniform\"" +
-                              did_you_mean(range.dist, long_run_dists));
-    for (const std::string key : {"low", "mode", "high"}) {
-        auto [node, origin] = field(key);
-        if (key == "mode" && range.dist == "uniform") {
-            if (node) fail(origin, path + ".mode: a uniform distribution has no mode (drop it)");
-            continue;
-        }
-        if (!node) fail(o, path + ": " + key + " is required for dist = " + toml_string(range.dist));
-        (key == "low" ? range.low : key == "mode" ? range.mode : range.high) = get_number(*node, path + "." + key, origin);
-        origins[path + "." + key] = origin;
-    }
-    if (range.dist == "uniform") range.mode = 0.5 * (range.low + range.high);
-    erase_origins(s.origins, path);
-    s.origins[path] = o;
-    s.origins.insert(origins.begin(), origins.end());
+    const LongRun range = read_three_point(s, v, path, o);
     e.impact_range = range;
     e.impact = range.mode;
 }
@@ -432,7 +394,7 @@ bool assign(Layer& L, const std::string& path, const toml::node& v, const Origin
             s.origins["event." + e->name + ".from"] = o;
             s.origins["event." + e->name + ".to"] = o;
         } else if (k == "where") {
-            read_where(s, *e, v, path, o);
+            read_filter(s, e->where, v, path, o);
             return true;
         } else {
             return false;
