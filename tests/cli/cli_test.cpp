@@ -293,7 +293,7 @@ print('lineChart', 'c:lineChart' in chart, 'total!$C$2:$C$13' in chart)
     }
     const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read_xlsx.py 2>&1");
     INFO(x.out << x.err);
-    CHECK(x.out.find("sheets total,region,type,application,run") != std::string::npos);
+    CHECK(x.out.find("sheets total,region,type,application,assumptions,run") != std::string::npos);
     CHECK(x.out.find("charts 12") != std::string::npos);  // the total, 5 regions, 4 types, 2 applications
     CHECK(x.out.find("lineChart True True") != std::string::npos);
     const std::size_t at = x.out.find("C13 ");
@@ -313,6 +313,80 @@ print('lineChart', 'c:lineChart' in chart, 'total!$C$2:$C$13' in chart)
     CHECK(typo.code == 2);
     CHECK(typo.err.find("did you mean 'xlsx'") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "t"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the reports show share series and list conditional shares, adjustments and uncertain once events",
+          "[cli][xlsx][report]") {
+    const fs::path dir = fresh_dir("marketsim_cli_v2_reports");
+    // regional_mix: share series and a conditional share table; the benchmark's scenario: an
+    // adjustment and uncertain impacts, one of them on a once event
+    for (const std::string& name : {std::string("regional_mix"), std::string("model_v2")}) {
+        const std::string file = name == "model_v2" ? marketsim::test::source_dir() + "/bench/model_v2.toml"
+                                                    : scenario(name + ".toml");
+        const Outcome o = cli("run '" + file + "' --paths 2000 --report --out " + name, dir);
+        INFO(o.err);
+        REQUIRE(o.code == 0);
+    }
+    {
+        std::ofstream py(dir / "read_xlsx.py");
+        py << R"(import re, sys, zipfile, xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+for name in ('regional_mix', 'model_v2'):
+    z = zipfile.ZipFile(name + '/bands.xlsx')
+    book = ET.fromstring(z.read('xl/workbook.xml'))
+    sheets = [s.get('name') for s in book.find('m:sheets', ns)]
+    print(name, 'sheets', ','.join(sheets))
+    print(name, 'charts', sum(1 for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n)))
+    strings = [''.join(t.text or '' for t in si.iter('{%s}t' % ns['m']))
+               for si in ET.fromstring(z.read('xl/sharedStrings.xml'))]
+    def rows(index):
+        out = {}
+        for c in ET.fromstring(z.read('xl/worksheets/sheet%d.xml' % index)).iter('{%s}c' % ns['m']):
+            v = c.find('m:v', ns)
+            if v is None: continue
+            r = int(re.sub('[A-Z]', '', c.get('r')))
+            out.setdefault(r, []).append(strings[int(v.text)] if c.get('t') == 's' else float(v.text))
+        return [out[r] for r in sorted(out)]
+    for row in rows(sheets.index('assumptions') + 1):
+        print(name, 'assumption', '|'.join(str(x) for x in row))
+    if 'region shares' in sheets:
+        first = rows(sheets.index('region shares') + 1)[1]
+        print(name, 'first share row', first[0], first[1], round(first[2], 12))
+)";
+    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read_xlsx.py 2>&1");
+    INFO(x.out << x.err);
+    CHECK(x.out.find("regional_mix sheets total,region,type,application,region shares,type shares,application shares,"
+                     "assumptions,run") != std::string::npos);
+    // the total, 11 members and their 11 shares
+    CHECK(x.out.find("regional_mix charts 23") != std::string::npos);
+    // a share series in the base year is the member's exact base share: north_america's 0.36
+    CHECK(x.out.find("regional_mix first share row share:region=north_america 2022.0 0.36\n") != std::string::npos);
+    CHECK(x.out.find("regional_mix assumption type shares within region|voice|video|virtualized|wan") != std::string::npos);
+    CHECK(x.out.find("regional_mix assumption asia_pacific|0.1|0.45|0.25|0.2") != std::string::npos);
+    CHECK(x.out.find("regional_mix assumption share series|each member's share of the total (series share:...)") !=
+          std::string::npos);
+    CHECK(x.out.find("model_v2 assumption private_backbones|0.3|at most once in its years|2027-2030|-0.1054|-0.1625|-0.0513|"
+                     "pert (impact: the mode)|1.0|application: corporate") != std::string::npos);
+    CHECK(x.out.find("model_v2 assumption price_war|0.1|each year, independently|2024-2033|-0.02|-0.05|0.0|"
+                     "triangular (impact: the mode)|2.0|type: video") != std::string::npos);
+    CHECK(x.out.find("model_v2 assumption apac_cloud|region: asia_pacific; type: virtualized|2023: 0.03, 2030: 0|1.25|1.2") !=
+          std::string::npos);
+    CHECK(x.out.find("model_v2 assumption annual tails|Student-t years, 5 degrees of freedom") != std::string::npos);
+
+    const auto read = [](const fs::path& p) {
+        std::ifstream f(p);
+        return std::string(std::istreambuf_iterator<char>(f), {});
+    };
+    const std::string mix = read(dir / "regional_mix" / "report.html");
+    CHECK(mix.find("<h2>Shares of the total by region</h2>") != std::string::npos);
+    CHECK(mix.find("<title>share:region=asia_pacific</title>") != std::string::npos);
+    CHECK(mix.find("share of the total</text>") != std::string::npos);  // the axis of a share chart
+    const std::string v2 = read(dir / "model_v2" / "report.html");
+    CHECK(v2.find("<td class=\"l\">private_backbones</td><td>0.3</td><td class=\"l\">at most once in its years</td>") !=
+          std::string::npos);
+    CHECK(v2.find("<td>-0.1625</td><td>-0.0513</td><td class=\"l\">pert (impact: the mode)</td>") != std::string::npos);
     fs::remove_all(dir);
 }
 

@@ -10,6 +10,7 @@
 #include "marketsim/numbers.hpp"
 #include "marketsim/quantiles.hpp"
 #include "marketsim/version.hpp"
+#include "output/assumptions.hpp"
 #include "stats/quantiles.hpp"
 
 namespace marketsim {
@@ -35,22 +36,6 @@ std::string num(double x, const char* fmt = "%.4g") {
     return buf;
 }
 
-/** A shift: its number, or its year table as "2023: 0.02, 2030: 0". */
-std::string shift_cell(double shift, const YearTable& table) {
-    if (table.empty()) return num(shift);
-    std::string out;
-    for (const auto& [year, value] : table) out += (out.empty() ? "" : ", ") + std::to_string(year) + ": " + num(value);
-    return out;
-}
-
-std::string shift_cell(const Member& m) { return shift_cell(m.shift, m.shift_table); }
-
-const Dimension& find_dimension_of(const Scenario& sc, const std::string& name) {
-    for (const Dimension& d : sc.dimensions)
-        if (d.name == name) return d;
-    return sc.dimensions.front();  // validated scenarios name only their dimensions
-}
-
 /** Tick values 1, 2 or 5 x 10^k apart covering [lo, hi] with about `count` ticks. */
 std::vector<double> nice_ticks(double lo, double hi, int count) {
     if (!(hi > lo)) hi = lo + 1;
@@ -73,7 +58,9 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     const bool legend = chart.legend;
     const std::vector<ChartMarker>& markers = chart.markers;
     const Results* under = chart.underneath;
-    const std::string& unit = r.unit;
+    // a share of the total (output.shares) reads in percent, whatever the scenario's unit
+    const bool share = r.series[s].rfind("share:", 0) == 0;
+    const std::string unit = share ? "share of the total" : r.unit;
     const int left = 62, right = 14, top = legend ? 46 : 30, bottom = 38;
     const int t_count = r.years + 1;
     const std::pair<double, double> bands[] = {{0.05, 0.95}, {0.10, 0.90}, {0.25, 0.75}};
@@ -105,7 +92,7 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     for (double v : yt) {
         o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\""
           << num(Y(v), "%.1f") << "\" class=\"grid\"/>";
-        o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g") << "</text>";
+        o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << (share ? num(100 * v, "%g") + "%" : num(v, "%g")) << "</text>";
     }
     const int step = r.years > 12 ? 5 : r.years > 6 ? 2 : 1;
     for (int t = 0; t < t_count; t += step)
@@ -444,6 +431,15 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
         o << "</div>\n";
     }
 
+    // output.shares: each dimension's members as shares of the total, after the members
+    if (sc.share_series)
+        for (const Dimension& d : sc.dimensions) {
+            o << "<h2>Shares of the total by " << esc(d.name) << "</h2>\n<div class=\"multiples\">";
+            for (std::size_t k = 0; k < d.members.size() && s < r.series.size(); ++k, ++s)
+                o << fan_svg(r, s, small_multiple(r.series[s]));
+            o << "</div>\n";
+        }
+
     // the bands for chosen years
     std::vector<int> shown;
     for (int i = 0; i <= 4; ++i) shown.push_back(n * i / 4);
@@ -496,71 +492,22 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
          "error, from the order statistics around each rank.</p>\n";
 
     // assumptions
-    o << "<h2>Assumptions</h2>\n<table><tr><th class=\"l\">input</th><th class=\"l\">value</th></tr>\n";
-    const auto row = [&](const std::string& k, const std::string& v) {
-        o << "<tr><td class=\"l\">" << esc(k) << "</td><td class=\"l\">" << esc(v) << "</td></tr>\n";
-    };
-    row("base value", format_number(sc.base_value) + (unit.empty() ? "" : " " + unit) + " in " + std::to_string(sc.base_year));
-    row("growth rate", num(100 * sc.rate, "%.3g") + "% a year");
-    for (const Period& p : sc.periods)
-        row("period " + std::to_string(p.from) + "-" + std::to_string(p.to), num(100 * p.rate, "%.3g") + "% a year");
-    if (sc.long_run)
-        row("long-run growth", sc.long_run->dist + " low " + format_number(sc.long_run->low) + ", mode " +
-                                   format_number(sc.long_run->mode) + ", high " + format_number(sc.long_run->high));
-    else
-        row("long-run sd", format_number(sc.long_run_sd));
-    row("annual sd", format_number(sc.annual_sd));
-    if (sc.annual_persistence != 0.0) row("annual persistence", format_number(sc.annual_persistence) + " (AR(1) noise)");
-    if (sc.annual_tails) row("annual tails", "Student-t years, " + std::to_string(*sc.annual_tails) + " degrees of freedom");
-    row("correlation: global weight", format_number(sc.corr_global));
-    for (const auto& [dim, w] : sc.corr_weight)
-        row("correlation: " + dim + " weight", format_number(w) + (sc.corr_matrix.count(dim) ? " (member matrix given)" : ""));
-    o << "</table>\n";
-    for (const Dimension& d : sc.dimensions) {
-        o << "<table><tr><th class=\"l\">" << esc(d.name) << "</th><th>share</th><th>shift</th><th>sd scale</th></tr>\n";
-        for (const Member& mem : d.members)
-            o << "<tr><td class=\"l\">" << esc(mem.name) << "</td><td>" << num(mem.share) << "</td><td>" << shift_cell(mem) << "</td><td>"
-              << num(mem.sd_scale) << "</td></tr>\n";
-        o << "</table>\n";
-    }
-    if (!sc.events.empty()) {
-        o << "<table><tr><th class=\"l\">event</th><th>probability</th><th>years</th><th>impact</th><th>duration</th><th class=\"l\">where</th></tr>\n";
-        for (const Event& e : sc.events) {
-            std::string where;
-            for (const auto& [dim, members] : e.where) {
-                where += (where.empty() ? "" : "; ") + dim + ": ";
-                for (std::size_t k = 0; k < members.size(); ++k) where += (k ? ", " : "") + members[k];
-            }
-            o << "<tr><td class=\"l\">" << esc(e.name) << "</td><td>" << num(e.probability) << "</td><td>" << e.from << "-" << e.to
-              << "</td><td>" << num(e.impact) << "</td><td>" << e.duration << "</td><td class=\"l\">"
-              << esc(where.empty() ? "everywhere" : where) << "</td></tr>\n";
-        }
-        o << "</table>\n";
-    }
-    for (const ConditionalShares& c : sc.conditional_shares) {
-        o << "<table><tr><th class=\"l\">" << esc(c.dimension) << " shares within " << esc(c.given) << "</th>";
-        for (const Member& m : find_dimension_of(sc, c.dimension).members) o << "<th>" << esc(m.name) << "</th>";
+    o << "<h2>Assumptions</h2>\n";
+    for (const AssumptionTable& t : assumption_tables(sc)) {
+        o << "<table><tr>";
+        for (std::size_t c = 0; c < t.header.size(); ++c) o << "<th" << (c == 0 || t.header.size() == 2 ? " class=\"l\"" : "") << ">" << esc(t.header[c]) << "</th>";
         o << "</tr>\n";
-        for (const auto& [member, row] : c.rows) {
-            o << "<tr><td class=\"l\">" << esc(member) << "</td>";
-            for (const double x : row) o << "<td>" << num(x) << "</td>";
+        for (const std::vector<AssumptionCell>& cells : t.rows) {
+            o << "<tr>";
+            for (std::size_t c = 0; c < cells.size(); ++c)
+                o << "<td" << (!cells[c].number || t.header.size() == 2 ? " class=\"l\"" : "") << ">" << esc(cells[c].text) << "</td>";
             o << "</tr>\n";
         }
         o << "</table>\n";
     }
-    if (!sc.adjustments.empty()) {
-        o << "<table><tr><th class=\"l\">adjustment</th><th class=\"l\">where</th><th>shift</th><th>sd scale</th><th>share</th></tr>\n";
-        for (const Adjustment& a : sc.adjustments) {
-            std::string where;
-            for (const auto& [dim, members] : a.where) {
-                where += (where.empty() ? "" : "; ") + dim + ": ";
-                for (std::size_t k = 0; k < members.size(); ++k) where += (k ? ", " : "") + members[k];
-            }
-            o << "<tr><td class=\"l\">" << esc(a.name) << "</td><td class=\"l\">" << esc(where) << "</td><td>"
-              << shift_cell(a.shift, a.shift_table) << "</td><td>" << num(a.sd_scale) << "</td><td>" << num(a.share) << "</td></tr>\n";
-        }
-        o << "</table>\n";
-    }
+    const auto row = [&](const std::string& k, const std::string& v) {
+        o << "<tr><td class=\"l\">" << esc(k) << "</td><td class=\"l\">" << esc(v) << "</td></tr>\n";
+    };
 
     // the run's facts
     o << "<h2>The run</h2>\n<table>\n";

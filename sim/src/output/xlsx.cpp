@@ -16,6 +16,7 @@
 #include "marketsim/numbers.hpp"
 #include "marketsim/quantiles.hpp"
 #include "marketsim/version.hpp"
+#include "output/assumptions.hpp"
 
 namespace marketsim {
 namespace {
@@ -101,14 +102,16 @@ void band_sheet(lxw_workbook* wb, const std::string& name, const Results& r, con
     const int years = r.years + 1;
     for (std::size_t k = 0; k < series.size(); ++k) {
         const std::size_t s = series[k];
+        const bool share = r.series[s].rfind("share:", 0) == 0;  // a share of the total: no unit
+        lxw_format* const value = share ? f.share : f.value;
         for (int t = 0; t < years; ++t, ++row) {
             const Band& b = r.band(s, t);
             worksheet_write_string(ws, row, 0, r.series[s].c_str(), nullptr);
             worksheet_write_number(ws, row, 1, r.base_year + t, f.year);
-            worksheet_write_number(ws, row, 2, b.mean, f.value);
-            worksheet_write_number(ws, row, 3, b.sd, f.value);
+            worksheet_write_number(ws, row, 2, b.mean, value);
+            worksheet_write_number(ws, row, 3, b.sd, value);
             for (std::size_t q = 0; q < b.quantile.size(); ++q)
-                worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + q), b.quantile[q], f.value);
+                worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + q), b.quantile[q], value);
             if (greater)
                 worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + b.quantile.size()),
                                        (*greater)[s * static_cast<std::size_t>(years) + static_cast<std::size_t>(t)], f.share);
@@ -125,10 +128,11 @@ void band_sheet(lxw_workbook* wb, const std::string& name, const Results& r, con
             chart_series_set_values(cs, name.c_str(), first, col, last, col);
             chart_series_set_name(cs, mean ? "mean" : header[4 + q].c_str());
         }
-        const std::string title = r.series[s] + (unit.empty() ? "" : ", " + unit);
+        const std::string axis = share ? "share of the total" : unit.empty() ? "value" : unit;
+        const std::string title = r.series[s] + (share || unit.empty() ? "" : ", " + unit);
         chart_title_set_name(chart, title.c_str());
         chart_axis_set_name(chart->x_axis, "year");
-        chart_axis_set_name(chart->y_axis, unit.empty() ? "value" : unit.c_str());
+        chart_axis_set_name(chart->y_axis, axis.c_str());
         lxw_chart_options opt{};
         opt.x_scale = 1.0;
         opt.y_scale = 1.0;
@@ -138,23 +142,53 @@ void band_sheet(lxw_workbook* wb, const std::string& name, const Results& r, con
     }
 }
 
+/** The scenario's assumptions, table under table, as the HTML report lists them. */
+void assumptions_sheet(lxw_workbook* wb, const Scenario& sc, const Formats& f) {
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "assumptions");
+    worksheet_set_column(ws, 0, 0, 30, nullptr);
+    worksheet_set_column(ws, 1, 9, 16, nullptr);
+    lxw_row_t row = 0;
+    for (const AssumptionTable& t : assumption_tables(sc)) {
+        for (std::size_t c = 0; c < t.header.size(); ++c)
+            worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), t.header[c].c_str(), f.bold);
+        ++row;
+        for (const std::vector<AssumptionCell>& cells : t.rows) {
+            for (std::size_t c = 0; c < cells.size(); ++c) {
+                const auto col = static_cast<lxw_col_t>(c);
+                if (cells[c].number)
+                    worksheet_write_number(ws, row, col, *cells[c].number, nullptr);
+                else if (!cells[c].text.empty())
+                    worksheet_write_string(ws, row, col, cells[c].text.c_str(), nullptr);
+            }
+            ++row;
+        }
+        ++row;
+    }
+}
+
 }  // namespace
 
 std::string bands_workbook(const Scenario& sc, const Results& r) {
     return workbook_bytes("bands", [&](lxw_workbook* wb, const Formats& f) {
-        // series groups: total, each dimension's members (in order), the cells
+        // series groups in the order of series_names: total, each dimension's members, with
+        // output.shares each dimension's member shares, then the cells and the cells' shares
         band_sheet(wb, "total", r, {0}, f, sc.unit, true);
         std::size_t s = 1;
-        for (const Dimension& d : sc.dimensions) {
-            std::vector<std::size_t> members;
-            for (std::size_t k = 0; k < d.members.size(); ++k) members.push_back(s++);
-            band_sheet(wb, sheet_name(d.name), r, members, f, sc.unit, true);
-        }
+        const auto next = [&](std::size_t count) {
+            std::vector<std::size_t> out;
+            for (std::size_t k = 0; k < count && s < r.series.size(); ++k) out.push_back(s++);
+            return out;
+        };
+        for (const Dimension& d : sc.dimensions) band_sheet(wb, sheet_name(d.name), r, next(d.members.size()), f, sc.unit, true);
+        if (sc.share_series)
+            for (const Dimension& d : sc.dimensions)
+                band_sheet(wb, sheet_name(d.name + " shares"), r, next(d.members.size()), f, sc.unit, true);
         if (s < r.series.size()) {
-            std::vector<std::size_t> cells;
-            for (; s < r.series.size(); ++s) cells.push_back(s);
-            band_sheet(wb, "cells", r, cells, f, sc.unit, false);
+            const std::size_t cells = sc.share_series ? (r.series.size() - s) / 2 : r.series.size() - s;
+            band_sheet(wb, "cells", r, next(cells), f, sc.unit, false);
+            if (s < r.series.size()) band_sheet(wb, "cell shares", r, next(r.series.size() - s), f, sc.unit, false);
         }
+        assumptions_sheet(wb, sc, f);
 
         FactSheet run(wb, "run", f);
         run.fact("scenario", sc.name);
