@@ -62,6 +62,11 @@ foreach(_scenario IN ITEMS
     ${PROJECT_SOURCE_DIR}/scenarios/baseline.toml
     ${PROJECT_SOURCE_DIR}/scenarios/recession_2027.toml
     ${PROJECT_SOURCE_DIR}/scenarios/video_price_war.toml
+    ${PROJECT_SOURCE_DIR}/scenarios/regional_mix.toml
+    ${PROJECT_SOURCE_DIR}/scenarios/apac_cloud_interconnect.toml
+    ${PROJECT_SOURCE_DIR}/scenarios/voice_sunset.toml
+    ${PROJECT_SOURCE_DIR}/scenarios/hyperscaler_private_backbones.toml
+    ${PROJECT_SOURCE_DIR}/bench/model_v2.toml
     ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/singular_correlation.toml
     ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/events.toml
     ${CMAKE_CURRENT_SOURCE_DIR}/reference/check_scenarios/segment_mix.toml
