@@ -40,3 +40,18 @@ TEST_CASE("did_you_mean suggests - or lists few valid names", "[scenario_file][e
     const std::vector<std::string> many{"a1", "b2", "c3", "d4", "e5", "f6", "g7", "h8", "i9"};
     CHECK(marketsim::did_you_mean("zzzzzzz", many).empty());
 }
+
+TEST_CASE("closest_name also matches a dotted or series name piece by piece", "[scenario_file][error]") {
+    const std::vector<std::string> paths{"region.asia_pacific.shift", "region.asia_pacific.share", "region.europe.shift",
+                                         "type.voice.shift"};
+    // one piece typed only at its start, the rest exact: too far for the whole-name distance
+    CHECK(marketsim::closest_name("region.asia.shift", paths) == "region.asia_pacific.shift");
+    CHECK(marketsim::closest_name("region=asia", {"total", "region=asia_pacific", "region=europe"}) == "region=asia_pacific");
+    // two differing pieces, a piece too short to stand for a start, or an ambiguous start: nothing
+    CHECK(marketsim::closest_name("region.asia.sd", paths).empty());
+    CHECK(marketsim::closest_name("region.as.shift", paths).empty());
+    CHECK(marketsim::closest_name("region.asia", {"region.asia_pacific", "region.asia_minor"}).empty());
+    // separators must agree piece for piece
+    CHECK(marketsim::closest_name("region=asia.shift", paths).empty());
+    CHECK(marketsim::did_you_mean("region.asia.shift", paths) == "; did you mean 'region.asia_pacific.shift'?");
+}

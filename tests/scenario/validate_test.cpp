@@ -299,3 +299,44 @@ TEST_CASE("uncertain event impacts and once events", "[scenario_file][errors]") 
           "command line: --set event.recession.impact.lo=-0.1: unknown path 'event.recession.impact.lo'; did you mean "
           "'event.recession.impact'?");
 }
+
+TEST_CASE("likely slips warn: rates in percent, event years far past the horizon", "[scenario_file][warnings]") {
+    const auto warned = [](const Scenario& s, const std::string& text) {
+        return std::any_of(s.warnings.begin(), s.warnings.end(), [&](const std::string& w) { return w == text; });
+    };
+    Scenario s = parse(rich);
+    CHECK(s.warnings.empty());
+    s = parse(rich, {"growth.rate=5.2"});
+    CHECK(warned(s, "command line: --set growth.rate=5.2: growth.rate = 5.2 is 520% a year; did you mean 0.052?"));
+    std::string text = edit(rich, "{ name = \"europe\", share = 0.4, shift = -0.01 }", "{ name = \"europe\", share = 0.4, shift = -1 }");
+    s = parse(text);
+    CHECK(warned(s, loc(text, "shift = -1") + ": region.europe.shift = -1.0 is -100 percentage points a year; did you mean -0.01?"));
+    s = parse(rich, {"region.asia.shift={2023 = 0.01, 2030 = 3}"});
+    CHECK(warned(s, "command line: --set region.asia.shift={2023 = 0.01, 2030 = 3}: region.asia.shift.2030 = 3.0 is 300 "
+                    "percentage points a year; did you mean 0.03?"));
+    s = parse(rich, {"event.recession.impact=-3"});
+    CHECK(warned(s, "command line: --set event.recession.impact=-3: event.recession.impact = -3.0 is -300 percentage points "
+                    "a year; did you mean -0.03?"));
+    s = parse(rich, {"growth.period[0].rate=0.6"});
+    CHECK(s.warnings.size() == 1);
+    // the edge: 0.5 itself is a plausible (if bold) rate and draws nothing
+    CHECK(parse(rich, {"growth.rate=0.5"}).warnings.empty());
+    CHECK(parse(rich, {"growth.rate=-0.5"}).warnings.empty());
+
+    text = edit(rich, "to = 2033", "to = 2303");
+    s = parse(text);
+    CHECK(warned(s, loc(text, "to = 2303") + ": event.recession.to = 2303 is 270 years past the horizon (2033); the years after "
+                                             "it are dropped"));
+    // a year after the horizon is an easy off-by-one and draws nothing
+    CHECK(parse(edit(rich, "to = 2033", "to = 2034")).warnings.empty());
+}
+
+TEST_CASE("a share sum broken by --set is reported at the --set argument", "[scenario_file][errors]") {
+    CHECK(error_of(rich, {"region.europe.share=0.5"}) ==
+          "command line: --set region.europe.share=0.5: dimension 'region': shares sum to 1.1; they must sum to 1 (within 1e-6)");
+    // written in the file, the dimension's place
+    const std::string text = edit(rich, "{ name = \"europe\", share = 0.4", "{ name = \"europe\", share = 0.5");
+    CHECK_THAT(error_of(text), Contains(loc(text, "name = \"region\"") + ": dimension 'region': shares sum to 1.1"));
+    CHECK(error_of(rich, {"correlation.region=0.7"}) ==
+          "command line: --set correlation.region=0.7: correlation weights sum to 1.1 (global 0.4, region 0.7); the sum must be at most 1");
+}

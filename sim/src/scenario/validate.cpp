@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 
 #include "marketsim/error.hpp"
@@ -12,6 +13,9 @@
 
 namespace marketsim::detail {
 namespace {
+
+/// a yearly rate or shift beyond +/- this (50% a year) is most likely written in percent
+constexpr double kLargeYearlyRate = 0.5;
 
 class Validator {
 public:
@@ -30,6 +34,7 @@ public:
         events();
         targets();
         output();
+        guard_rails();
     }
 
 private:
@@ -38,6 +43,14 @@ private:
     std::string top_file;
 
     Origin where(const std::string& path) const { return origin_of(s, path, top_file); }
+    /** Where a check over several values points: the --set argument that changed one of them
+     *  (the last of them, when several did), else where `fallback` was written. */
+    Origin where_any(const std::vector<std::string>& paths, const std::string& fallback) const {
+        const Origin* flag = nullptr;
+        for (const std::string& p : paths)
+            if (auto it = s.origins.find(p); it != s.origins.end() && !it->second.text.empty()) flag = &it->second;
+        return flag ? *flag : where(fallback);
+    }
     [[noreturn]] void bad(const std::string& path, const std::string& value, const std::string& problem) const {
         fail(where(path), path + " = " + value + ": " + problem);
     }
@@ -105,14 +118,16 @@ private:
     void dimensions() {
         for (Dimension& d : s.dimensions) {
             double sum = 0;
+            std::vector<std::string> shares;
             for (const Member& m : d.members) {
                 const std::string path = d.name + "." + m.name;
                 if (!(m.share > 0)) bad(path + ".share", m.share, "share must be > 0");
                 if (!(m.sd_scale > 0)) bad(path + ".sd_scale", m.sd_scale, "sd_scale must be > 0");
                 sum += m.share;
+                shares.push_back(path + ".share");
             }
             if (std::abs(sum - 1) > 1e-6)
-                fail(where(d.name), "dimension '" + d.name + "': shares sum to " + toml_number(sum) +
+                fail(where_any(shares, d.name), "dimension '" + d.name + "': shares sum to " + toml_number(sum) +
                                         "; they must sum to 1 (within 1e-6)");
             if (std::abs(sum - 1) > 1e-12)
                 for (Member& m : d.members) m.share /= sum;
@@ -339,7 +354,9 @@ private:
             const std::string first = s.origins.count("correlation.global") ? "correlation.global"
                                       : s.corr_weight.empty()              ? "correlation"
                                                                            : "correlation." + s.corr_weight.begin()->first;
-            fail(where(first), "correlation weights sum to " + toml_number(sum) + " (" + list_text(parts) +
+            std::vector<std::string> weights{"correlation.global"};
+            for (const auto& [dim, w] : s.corr_weight) weights.push_back("correlation." + dim);
+            fail(where_any(weights, first), "correlation weights sum to " + toml_number(sum) + " (" + list_text(parts) +
                                    "); the sum must be at most 1");
         }
         for (auto& [dim, c] : s.corr_matrix) {
@@ -445,6 +462,50 @@ private:
             if (t.year < s.base_year || t.year > s.horizon)
                 bad(path + ".year", std::to_string(t.year),
                     "must be within " + std::to_string(s.base_year) + ".." + std::to_string(s.horizon));
+        }
+    }
+
+    /** Values that are valid but most likely a slip: a rate or shift written in percent
+     *  (growth.rate = 5.2 for 5.2%), an event's year mistyped past the horizon (2303 for 2030).
+     *  Warnings, not errors: a market can be meant to double in a year. */
+    void guard_rails() {
+        const auto yearly = [&](const std::string& path, double x, const char* unit) {
+            if (!(std::fabs(x) > kLargeYearlyRate)) return;
+            char percent[64], fraction[64];
+            std::snprintf(percent, sizeof percent, "%.4g", 100 * x);
+            std::snprintf(fraction, sizeof fraction, "%.6g", x / 100);
+            s.warnings.push_back(where(path).str() + ": " + path + " = " + toml_number(x) + " is " + percent + unit +
+                                 " a year; did you mean " + fraction + "?");
+        };
+        const auto table = [&](const std::string& path, double x, const YearTable& t) {
+            if (t.empty()) yearly(path, x, " percentage points");
+            for (const auto& [year, value] : t) yearly(path + "." + std::to_string(year), value, " percentage points");
+        };
+        yearly("growth.rate", s.rate, "%");
+        for (std::size_t i = 0; i < s.periods.size(); ++i)
+            yearly("growth." + indexed_name("period", i) + ".rate", s.periods[i].rate, "%");
+        if (s.long_run) {
+            yearly("growth.long_run.low", s.long_run->low, "%");
+            if (s.long_run->dist != "uniform") yearly("growth.long_run.mode", s.long_run->mode, "%");
+            yearly("growth.long_run.high", s.long_run->high, "%");
+        }
+        for (const Dimension& d : s.dimensions)
+            for (const Member& m : d.members) table(d.name + "." + m.name + ".shift", m.shift, m.shift_table);
+        for (const Adjustment& a : s.adjustments) table("adjust." + a.name + ".shift", a.shift, a.shift_table);
+        for (const Event& e : s.events) {
+            const std::string path = "event." + e.name;
+            if (e.impact_range) {
+                yearly(path + ".impact.low", e.impact_range->low, " percentage points");
+                if (e.impact_range->dist != "uniform") yearly(path + ".impact.mode", e.impact_range->mode, " percentage points");
+                yearly(path + ".impact.high", e.impact_range->high, " percentage points");
+            } else {
+                yearly(path + ".impact", e.impact, " percentage points");
+            }
+            // (an event wholly past the horizon already warns that it never fires)
+            if (e.from <= s.horizon && e.to > s.horizon + 1)
+                s.warnings.push_back(where(path + ".to").str() + ": " + path + ".to = " + std::to_string(e.to) + " is " +
+                                     std::to_string(e.to - s.horizon) + " years past the horizon (" + std::to_string(s.horizon) +
+                                     "); the years after it are dropped");
         }
     }
 
