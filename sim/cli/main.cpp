@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     const std::vector<cli::Command> commands = {
         cli::add_run(app, shared),         cli::add_validate(app),           cli::add_compare(app, shared),
         cli::add_sweep(app, shared),       cli::add_calibrate(app, shared),  cli::add_sensitivity(app, shared),
-        cli::add_bench(app, shared),       cli::add_serve(app)};
+        cli::add_bench(app, shared),       cli::add_serve(app),              cli::add_help(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

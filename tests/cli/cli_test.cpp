@@ -44,6 +44,22 @@ TEST_CASE("help and version flags", "[cli]") {
     CHECK(version.out.find("marketsim 0.") == 0);
 }
 
+TEST_CASE("help format prints the scenario-format reference built into the binary", "[cli]") {
+    const Outcome format = cli("help format");
+    CHECK(format.code == 0);
+    std::ifstream in(marketsim::test::source_dir() + "/docs/scenario-format.md", std::ios::binary);
+    const std::string reference((std::istreambuf_iterator<char>(in)), {});
+    REQUIRE(reference.size() > 1000);
+    CHECK(format.out == reference);
+    const Outcome topics = cli("help");
+    CHECK(topics.code == 0);
+    CHECK(topics.out.find("  format  the scenario file format") != std::string::npos);
+    const Outcome typo = cli("help fromat");
+    CHECK(typo.code == 2);
+    CHECK(typo.err == "marketsim: help: unknown topic 'fromat'; did you mean 'format'?\n");
+    CHECK(typo.out.empty());
+}
+
 TEST_CASE("values that overflow double end every verb with exit code 2, naming the series and year", "[cli]") {
     const fs::path dir = fresh_dir("marketsim_cli_overflow");
     const std::string bad = marketsim::test::source_dir() + "/tests/bad_inputs/overflow_double.toml";
@@ -383,6 +399,12 @@ for name in ('regional_mix', 'model_v2'):
     CHECK(mix.find("<h2>Shares of the total by region</h2>") != std::string::npos);
     CHECK(mix.find("<title>share:region=asia_pacific</title>") != std::string::npos);
     CHECK(mix.find("share of the total</text>") != std::string::npos);  // the axis of a share chart
+    // each target's exceedance curve, and every series (shares in percent) at the chosen years
+    CHECK(mix.find("<h2>Probability of exceeding</h2>") != std::string::npos);
+    CHECK(mix.find("<title>P(total in 2030 &gt;= x)</title>") != std::string::npos);
+    CHECK(mix.find("<h2>Every series at chosen years</h2>") != std::string::npos);
+    CHECK(mix.find("<th>2033 p95</th></tr>") != std::string::npos);
+    CHECK(mix.find("<tr><td class=\"l\">share:region=north_america</td><td>36.00%</td>") != std::string::npos);
     const std::string v2 = read(dir / "model_v2" / "report.html");
     CHECK(v2.find("<td class=\"l\">private_backbones</td><td>0.3</td><td class=\"l\">at most once in its years</td>") !=
           std::string::npos);

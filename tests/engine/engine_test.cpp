@@ -491,3 +491,50 @@ TEST_CASE("three-point long-run rates have the distribution's mean", "[engine][t
         CHECK(std::fabs(mean - cs.mean) <= tol);
     }
 }
+
+TEST_CASE("a target's exceedance curve follows the lognormal closed form and meets the target's count",
+          "[engine][statistical]") {
+    const Scenario sc = scenario_from(std::string(kSingleCell) + R"(
+[[target]]
+series = "total"
+year = 2028
+value = 14.5
+[[target]]
+series = "region=world"
+year = 2030
+value = 1000
+)");
+    RunOptions opt;
+    opt.paths = 200000;
+    const Results r = run(sc, opt);
+    REQUIRE(r.targets.size() == 2);
+    const double n = static_cast<double>(r.paths);
+    for (const TargetResult& tr : r.targets) {
+        REQUIRE(tr.exceedance.size() == 99);
+        const int t = tr.target.year - 2020;
+        const double m = std::log(10.0) + t * std::log(1.05), s = std::sqrt(t * t * 0.02 * 0.02 + t * 0.03 * 0.03);
+        for (std::size_t k = 0; k < tr.exceedance.size(); ++k) {
+            const auto [x, p] = tr.exceedance[k];
+            // the point at the k-th percentile: P(X >= x) = 1 - k/100, x the lognormal's quantile
+            const double q = (k + 1) / 100.0, z = test::normal_quantile_ref(q), exact = std::exp(m + s * z);
+            CHECK(p == Approx(1 - q).epsilon(1e-12));
+            const double density = test::normal_pdf(z) / (exact * s);
+            const double tol = kSigmas * std::sqrt(q * (1 - q) / n) / density + r.relative_accuracy * exact;
+            INFO(tr.target.series << " in " << tr.target.year << " at P" << k + 1 << ": x calculated " << x << " expected " << exact
+                                  << " error " << x - exact << " tolerance " << tol);
+            CHECK(std::fabs(x - exact) <= tol);
+            if (k > 0) CHECK(x >= tr.exceedance[k - 1].first);
+        }
+    }
+    // the curve agrees with the exact count of paths at or above the first target's value: the
+    // value lies between the curve's points whose probabilities bracket the share met
+    const TargetResult& first = r.targets.front();
+    const double met = first.probability;
+    INFO("share met " << met << " of " << n << " paths");
+    REQUIRE(met > 0.01);
+    REQUIRE(met < 0.99);
+    for (const auto& [x, p] : first.exceedance) {
+        if (p > met + kSigmas * std::sqrt(met * (1 - met) / n) + 0.01) CHECK(x <= first.target.value * (1 + r.relative_accuracy));
+        if (p < met - kSigmas * std::sqrt(met * (1 - met) / n) - 0.01) CHECK(x >= first.target.value * (1 - r.relative_accuracy));
+    }
+}

@@ -15,5 +15,6 @@ Command add_calibrate(CLI::App& app, Shared& shared);
 Command add_sensitivity(CLI::App& app, Shared& shared);
 Command add_bench(CLI::App& app, Shared& shared);
 Command add_serve(CLI::App& app);
+Command add_help(CLI::App& app);
 
 }  // namespace marketsim::cli

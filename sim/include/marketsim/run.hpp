@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "marketsim/scenario.hpp"
@@ -76,6 +77,9 @@ struct TargetResult {
     std::uint64_t hits = 0;    ///< paths at or above the value
     double probability = 0.0;  ///< hits / paths
     double se = 0.0;           ///< its binomial standard error
+    /// the exceedance curve of the target's series in its year: (x, P(value >= x)) at the 1st to
+    /// the 99th percentile, x ascending (from the quantile summary, within its relative accuracy)
+    std::vector<std::pair<double, double>> exceedance;
 };
 
 /** How a sampling job ran: the facts every result records (Results, Comparison, Sweep,

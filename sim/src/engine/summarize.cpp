@@ -68,6 +68,13 @@ Results summarize(const Model& m, const Scenario& sc, const BandAccumulator& acc
         tr.hits = acc.target_hits(j);
         tr.probability = static_cast<double>(tr.hits) / n;
         tr.se = std::sqrt(tr.probability * (1 - tr.probability) / n);
+        const auto series = std::find(m.series.begin(), m.series.end(), tr.target.series);
+        const int t = tr.target.year - m.base_year;
+        if (series != m.series.end() && t >= 0 && t < t_count) {
+            const QuantileSketch& q =
+                acc.sketch(static_cast<std::size_t>(t) * ns + static_cast<std::size_t>(series - m.series.begin()));
+            for (int k = 1; k <= 99; ++k) tr.exceedance.emplace_back(q.quantile(k / 100.0), 1.0 - k / 100.0);
+        }
         r.targets.push_back(tr);
     }
     r.cagr.resize(ns);

@@ -192,6 +192,49 @@ std::string cagr_svg(const Results& r, const std::vector<double>& cagr, double c
     return o.str();
 }
 
+/** A target's exceedance curve: P(series in its year >= x) over x, the target's value marked
+ *  with the share of paths that meet it. */
+std::string exceedance_svg(const TargetResult& t, const std::string& unit) {
+    const int width = 520, height = 260, left = 62, right = 14, top = 30, bottom = 40;
+    const auto& curve = t.exceedance;
+    const double lo = std::min(curve.front().first, t.target.value), hi = std::max(curve.back().first, t.target.value);
+    const std::vector<double> xt = nice_ticks(lo, hi, 5);
+    const double x0 = std::min(lo, xt.front()), x1 = std::max(hi, xt.back());
+    const auto X = [&](double v) { return left + (v - x0) / (x1 - x0) * (width - left - right); };
+    const auto Y = [&](double p) { return top + (1 - p) * (height - top - bottom); };
+    std::ostringstream o;
+    const std::string title = "P(" + t.target.series + " in " + std::to_string(t.target.year) + " >= x)";
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\"" << width
+      << "\" height=\"" << height << "\"><title>" << esc(title) << "</title>";
+    o << "<text x=\"" << left << "\" y=\"18\" class=\"ct\">" << esc(title) << "</text>";
+    for (int k = 0; k <= 4; ++k) {
+        const double p = k / 4.0;
+        o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(p), "%.1f") << "\" y2=\"" << num(Y(p), "%.1f")
+          << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << num(Y(p) + 4, "%.1f") << "\" class=\"yl\">" << 100 * p / 1
+          << "%</text>";
+    }
+    for (double v : xt)
+        if (v >= x0 && v <= x1)
+            o << "<text x=\"" << num(X(v), "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">" << num(v, "%g") << "</text>";
+    o << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 4 << "\" class=\"xl\">x" << (unit.empty() ? "" : " (" + esc(unit) + ")")
+      << "</text>";
+    o << "<polyline class=\"median\" points=\"";
+    for (const auto& [x, p] : curve) o << num(X(x), "%.1f") << ',' << num(Y(p), "%.1f") << ' ';
+    o << "\"/>";
+    const double tx = X(t.target.value), ty = Y(t.probability);
+    o << "<line x1=\"" << num(tx, "%.1f") << "\" x2=\"" << num(tx, "%.1f") << "\" y1=\"" << top << "\" y2=\"" << height - bottom
+      << "\" class=\"central\"/>";
+    o << "<path class=\"target\" d=\"M" << num(tx, "%.1f") << ',' << num(ty - 6, "%.1f") << " l6,6 l-6,6 l-6,-6 z\"><title>target "
+      << format_number(t.target.value) << ": met in " << num(100 * t.probability, "%.1f") << "% of paths</title></path>";
+    o << "<text x=\"" << num(tx + 9, "%.1f") << "\" y=\"" << num(ty - 8, "%.1f") << "\" class=\"lg\">" << format_number(t.target.value)
+      << ": " << num(100 * t.probability, "%.1f") << "%</text>";
+    o << "<line x1=\"" << left << "\" x2=\"" << left << "\" y1=\"" << top << "\" y2=\"" << height - bottom << "\" class=\"axis\"/>";
+    o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << height - bottom << "\" y2=\"" << height - bottom
+      << "\" class=\"axis\"/>";
+    o << "</svg>";
+    return o.str();
+}
+
 /** The charts' classes (the workbench page uses them too). */
 const char* kChartStyle = R"(
 .grid{stroke:#e3e3e3;stroke-width:1} .axis{stroke:#777;stroke-width:1}
@@ -422,6 +465,14 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
           << ": met in <b>" << num(100 * t.probability, "%.1f") << "%</b> of paths (+/- " << num(100 * kZ95 * t.se, "%.1f")
           << " points, 95%).</p>\n";
 
+    if (std::any_of(r.targets.begin(), r.targets.end(), [](const TargetResult& t) { return !t.exceedance.empty(); })) {
+        o << "<h2>Probability of exceeding</h2>\n<p>For each target, the share of paths at or above each value of its series "
+             "in its year: read off how sure the scenario is of any figure, not only the target's.</p>\n<div class=\"multiples\">";
+        for (const TargetResult& t : r.targets)
+            if (!t.exceedance.empty()) o << exceedance_svg(t, unit);
+        o << "</div>\n";
+    }
+
     // small multiples: each dimension's members
     std::size_t s = r.series.size() > 0 ? 1 : 0;
     for (const Dimension& d : sc.dimensions) {
@@ -457,6 +508,37 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
         o << "</tr>\n";
     }
     o << "</table>\n";
+
+    // every series (but the cells) at the chosen years: P5, P50, P95
+    {
+        std::vector<std::pair<std::string, std::size_t>> columns;  // (heading, quantile index)
+        for (const double q : {0.05, 0.5, 0.95})
+            if (const std::optional<std::size_t> k = find_quantile(r.quantiles, q)) columns.emplace_back(quantile_column(q), *k);
+        if (!columns.empty()) {
+            o << "<h2>Every series at chosen years</h2>\n<table><tr><th class=\"l\">series</th>";
+            for (int t : shown)
+                if (t >= 0 && t <= n)
+                    for (const auto& c : columns) o << "<th>" << r.base_year + t << " " << c.first << "</th>";
+            o << "</tr>\n";
+            for (std::size_t k = 0; k < r.series.size(); ++k) {
+                if (r.series[k].find('/') != std::string::npos) continue;  // cells: in bands.csv
+                const bool share = r.series[k].rfind("share:", 0) == 0;
+                o << "<tr><td class=\"l\">" << esc(r.series[k]) << "</td>";
+                for (int t : shown)
+                    if (t >= 0 && t <= n)
+                        for (const auto& c : columns) {
+                            const double v = r.band(k, t).quantile[c.second];
+                            o << "<td>" << (share ? num(100 * v, "%.2f") + "%" : num(v)) << "</td>";
+                        }
+                o << "</tr>\n";
+            }
+            o << "</table>\n";
+            const bool cells = std::any_of(r.series.begin(), r.series.end(), [](const std::string& x) { return x.find('/') != std::string::npos; });
+            if (sc.share_series || cells)
+                o << "<p>" << (sc.share_series ? "Shares of the total in percent. " : "") << (cells ? "The cells' bands are in bands.csv." : "")
+                  << "</p>\n";
+        }
+    }
 
     // CAGR distribution
     const std::vector<double>& rates_by_quantile = r.cagr[0];

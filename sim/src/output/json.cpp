@@ -84,13 +84,17 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     }
 
     json targets = json::array();
-    for (const TargetResult& t : r.targets)
+    for (const TargetResult& t : r.targets) {
+        json exceedance = json::array();
+        for (const auto& [x, p] : t.exceedance) exceedance.push_back({x, p});
         targets.push_back({{"series", t.target.series},
                            {"year", t.target.year},
                            {"value", t.target.value},
                            {"probability_met", t.probability},
                            {"standard_error", t.se},
-                           {"paths_met", t.hits}});
+                           {"paths_met", t.hits},
+                           {"exceedance", exceedance}});
+    }
     j["targets"] = targets;
 
         json mc = json::array();

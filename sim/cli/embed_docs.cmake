@@ -1,0 +1,17 @@
+# Writes OUTPUT, a C++ file defining marketsim::cli::docs's strings from the documentation that
+# `marketsim help TOPIC` prints (cmake -DDOCS_DIR=<docs> -DOUTPUT=<help_docs.cpp> -P embed_docs.cmake).
+set(code "// Generated from docs/ by embed_docs.cmake: do not edit.\n#include \"help_docs.hpp\"\n\nnamespace marketsim::cli::docs {\n")
+foreach(pair IN ITEMS "scenario_format:scenario-format.md")
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 name)
+  list(GET pair 1 file)
+  file(READ "${DOCS_DIR}/${file}" text)
+  string(FIND "${text}" ")doc\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${file} holds the raw string's end marker )doc\"")
+  endif()
+  string(APPEND code "extern const char* const ${name} = R\"doc(${text})doc\";\n")
+endforeach()
+string(APPEND code "\n}  // namespace marketsim::cli::docs\n")
+file(WRITE "${OUTPUT}.tmp" "${code}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
