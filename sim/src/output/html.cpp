@@ -86,7 +86,9 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     for (const ChartMarker& m : markers) lo = std::min(lo, m.value), hi = std::max(hi, m.value);
     for (const std::vector<double>& path : chart.paths)
         for (double v : path) lo = std::min(lo, v), hi = std::max(hi, v);
-    const std::vector<double> yt = nice_ticks(lo, hi, 5);
+    const double scale = chart.percent ? 100.0 : 1.0;  // tick labels in percent for a fraction
+    std::vector<double> yt = nice_ticks(scale * lo, scale * hi, 5);
+    for (double& v : yt) v /= scale;
     const double y0 = std::min(lo, yt.front()), y1 = std::max(hi, yt.back());
     const auto X = [&](double year) {
         return left + (year - r.base_year) / std::max(1, r.years) * (width - left - right);
@@ -105,7 +107,8 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     for (double v : yt) {
         o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\""
           << num(Y(v), "%.1f") << "\" class=\"grid\"/>";
-        o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g") << "</text>";
+        o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(scale * v, "%g")
+          << (chart.percent ? "%" : "") << "</text>";
     }
     const int step = r.years > 12 ? 5 : r.years > 6 ? 2 : 1;
     for (int t = 0; t < t_count; t += step)
@@ -113,7 +116,7 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
           << r.base_year + t << "</text>";
     o << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 4 << "\" class=\"xl\">year</text>";
     o << "<text transform=\"translate(12," << (top + height - bottom) / 2 << ") rotate(-90)\" class=\"xl\">"
-      << esc(unit.empty() ? "value" : unit) << "</text>";
+      << esc(chart.percent ? "% of the total" : unit.empty() ? "value" : unit) << "</text>";
     if (under) {  // the other run's P5-P95 and median, in grey, beneath this one
         const std::optional<std::size_t> a = find_quantile(under->quantiles, 0.05), z = find_quantile(under->quantiles, 0.95),
                                          m = find_quantile(under->quantiles, 0.5);
