@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <new>
 #include <system_error>
 
@@ -207,12 +208,27 @@ json scenario_facts(const Scenario& sc) {
 
 // ---- inputs and their sliders -------------------------------------------------------------------
 
-/** A slider for a numeric input: its group, label, range and step, by the kind of value it is. */
+/** "region asia_pacific; type virtualized": a where filter in words. */
+std::string filter_text(const std::vector<std::pair<std::string, std::vector<std::string>>>& where) {
+    std::string out;
+    for (const auto& [dim, members] : where) {
+        out += (out.empty() ? "" : "; ") + dim + " ";
+        for (std::size_t i = 0; i < members.size(); ++i) out += (i ? ", " : "") + members[i];
+    }
+    return out;
+}
+
+/** The label of a three-point table's point. */
+std::string point_label(const std::string& point) { return point == "mode" ? "most likely" : point; }
+
+/** A slider for a numeric input: its group, label, range and step, by the kind of value it is.
+ *  Optional fields: `subgroup` (a heading within the group), `row` (shares rescaled together),
+ *  `points` and `point` (a three-point table's low, mode and high, kept in order). */
 json input_json(const Scenario& sc, const NumericInput& in) {
     const std::string& p = in.path;
     const double v = in.value;
     const auto ends = [&](const char* name) { return p.size() > std::string(name).size() && p.ends_with(name); };
-    std::string group = "growth", label = p, kind = "number";
+    std::string group = "growth", label = p, kind = "number", subgroup, points, point;
     double lo = 0, hi = 1, step = 0.01;
     const auto around = [&](double below, double above) {  // a range that holds v
         lo = std::min(v, below);
@@ -227,9 +243,21 @@ json input_json(const Scenario& sc, const NumericInput& in) {
         }
         around(0.5 * v, 1.5 * v);
         step = std::pow(10.0, std::floor(std::log10(std::max(std::fabs(v), 1e-9))) - 2);
-    } else if (p == "growth.rate" || p.rfind("growth.period[", 0) == 0 || p.rfind("growth.long_run.", 0) == 0) {
+    } else if (p.rfind("growth.long_run.", 0) == 0) {  // a three-point long-run rate
         kind = "rate";
-        label = p == "growth.rate" ? "growth rate" : p.substr(7);
+        subgroup = "long-run growth rate";
+        points = "growth.long_run";
+        point = p.substr(16);
+        label = point_label(point);
+        around(-0.05, 0.15);
+        step = 0.001;
+    } else if (p == "growth.rate" || p.rfind("growth.period[", 0) == 0) {
+        kind = "rate";
+        label = "growth rate";
+        if (p != "growth.rate") {
+            const Period& period = sc.periods[std::stoul(p.substr(14))];
+            label += " " + std::to_string(period.from) + "-" + std::to_string(period.to);
+        }
         around(-0.05, 0.15);
         step = 0.001;
     } else if (p == "growth.long_run_sd" || p == "growth.annual_sd") {
@@ -249,16 +277,30 @@ json input_json(const Scenario& sc, const NumericInput& in) {
         group = "correlation";
         label = p.substr(12) + " weight";
         around(0.0, 1.0);
-    } else if (p.rfind("event.", 0) == 0) {
+    } else if (p.rfind("event.", 0) == 0) {  // event.NAME.probability, event.NAME.impact[.low|mode|high]
         group = "events";
-        const std::string name = p.substr(6, p.rfind('.') - 6);
+        const std::string name = p.substr(6, p.find('.', 6) - 6);
+        const auto event = std::find_if(sc.events.begin(), sc.events.end(), [&](const Event& e) { return e.name == name; });
         if (ends(".probability")) {
-            label = name + " probability";
             kind = "probability";
+            label = name + " probability per year";
+            if (event != sc.events.end() && event->once) {
+                const int from = std::max(event->from, sc.base_year + 1), to = std::min(event->to, sc.horizon);
+                label = name + " probability it happens at all in " + std::to_string(from) +
+                        (to > from ? "-" + std::to_string(to) : "");
+            }
             around(0.0, 1.0);
-        } else {
+        } else if (ends(".impact")) {
             label = name + " impact";
             kind = "rate";
+            around(-0.3, 0.3);
+            step = 0.005;
+        } else {  // one point of an uncertain impact
+            kind = "rate";
+            subgroup = name + " impact";
+            points = "event." + name + ".impact";
+            point = p.substr(p.rfind('.') + 1);
+            label = point_label(point);
             around(-0.3, 0.3);
             step = 0.005;
         }
@@ -266,7 +308,13 @@ json input_json(const Scenario& sc, const NumericInput& in) {
         group = "adjustments";
         const std::size_t first = p.find('.'), second = p.find('.', first + 1);
         const std::string name = p.substr(first + 1, second - first - 1), rest = p.substr(second + 1);
-        label = name + " " + (rest == "sd_scale" ? std::string("sd scale") : rest.rfind("shift.", 0) == 0 ? "shift " + rest.substr(6) : rest);
+        const auto adjust = std::find_if(sc.adjustments.begin(), sc.adjustments.end(),
+                                         [&](const Adjustment& a) { return a.name == name; });
+        subgroup = name + (adjust == sc.adjustments.end() ? "" : " (" + filter_text(adjust->where) + ")");
+        if (rest == "sd_scale") label = "sd scale";
+        else if (rest == "share") label = "share multiplier";
+        else if (rest.rfind("shift.", 0) == 0) label = "shift " + rest.substr(6);
+        else label = rest;
         if (rest == "share" || rest == "sd_scale") {
             around(0.1, 3.0);  // a multiplier: not a row of shares that sums to 1
             step = 0.05;
@@ -289,6 +337,17 @@ json input_json(const Scenario& sc, const NumericInput& in) {
         label = member + (key == "sd_scale" ? " sd scale" : " " + key);
         if (key == "share") {
             kind = "share";
+            // with a conditional table, the member's own share holds only where the table has no row
+            for (const ConditionalShares& c : sc.conditional_shares) {
+                if (c.dimension != group) continue;
+                std::string others;
+                for (const Dimension& g : sc.dimensions)
+                    if (g.name == c.given)
+                        for (const Member& m : g.members)
+                            if (std::none_of(c.rows.begin(), c.rows.end(), [&](const auto& r) { return r.first == m.name; }))
+                                others += (others.empty() ? "" : ", ") + m.name;
+                label += " (" + (others.empty() ? "unused: every " + c.given + " has a row" : "in " + others) + ")";
+            }
             around(0.001, 0.999);
             step = 0.005;
         } else if (key == "shift") {
@@ -302,23 +361,92 @@ json input_json(const Scenario& sc, const NumericInput& in) {
     }
     json out = {{"path", p}, {"value", v}, {"label", label}, {"group", group}, {"kind", kind},
                 {"min", lo}, {"max", hi}, {"step", step}};
+    if (!subgroup.empty()) out["subgroup"] = subgroup;
     if (kind == "share") out["row"] = group;  // a share row moves as a whole: the page rescales the siblings
+    if (!points.empty()) {
+        out["points"] = points;
+        out["point"] = point;
+    }
     return out;
 }
 
-/** The SVG charts a page shows for a run: the total's fan (the unchanged scenario underneath and
- *  sample paths on top when given), a dimension's members, the delta fan. */
-json charts_json(const json& spec, const Scenario& sc, const Results& r, const Comparison* cmp,
-                 const SamplePaths* sample) {
-    std::string dimension = sc.dimensions.empty() ? "" : sc.dimensions.front().name;
-    if (spec.is_object() && spec.contains("dimension")) {
-        dimension = spec.at("dimension").get<std::string>();
-        if (std::none_of(sc.dimensions.begin(), sc.dimensions.end(), [&](const Dimension& d) { return d.name == dimension; })) {
-            std::vector<std::string> names;
-            for (const Dimension& d : sc.dimensions) names.push_back(d.name);
-            throw InputError("charts.dimension: unknown dimension '" + dimension + "'" + did_you_mean(dimension, names));
+/** The sliders of the conditional share rows: one per entry, `shares.D.G.M[i]`, in a row of its own
+ *  that is set whole (`set_path` with the row's array, `index` its place in it). */
+json conditional_share_inputs(const Scenario& sc) {
+    json out = json::array();
+    for (const ConditionalShares& c : sc.conditional_shares) {
+        const Dimension* d = nullptr;
+        for (const Dimension& x : sc.dimensions)
+            if (x.name == c.dimension) d = &x;
+        if (!d) continue;
+        for (const auto& [given, row] : c.rows) {
+            const std::string path = "shares." + c.dimension + "." + c.given + "." + given;
+            for (std::size_t i = 0; i < row.size() && i < d->members.size(); ++i)
+                out.push_back({{"path", path + "[" + std::to_string(i) + "]"}, {"value", row[i]},
+                               {"label", d->members[i].name}, {"group", c.dimension + " by " + c.given},
+                               {"subgroup", given}, {"kind", "share"}, {"row", path}, {"set_path", path},
+                               {"index", i}, {"min", std::min(row[i], 0.001)}, {"max", std::max(row[i], 0.999)},
+                               {"step", 0.005}});
         }
     }
+    return out;
+}
+
+/** The points of a three-point table share one range, the union of theirs. */
+void common_ranges(json& list) {
+    std::map<std::string, std::pair<double, double>> range;
+    for (const json& in : list)
+        if (in.contains("points")) {
+            auto& [lo, hi] = range.try_emplace(in["points"].get<std::string>(), in["min"], in["max"]).first->second;
+            lo = std::min(lo, in["min"].get<double>());
+            hi = std::max(hi, in["max"].get<double>());
+        }
+    for (json& in : list)
+        if (in.contains("points")) {
+            const auto& [lo, hi] = range.at(in["points"].get<std::string>());
+            in["min"] = lo;
+            in["max"] = hi;
+        }
+}
+
+/** What a request's "charts" asks for: a dimension's members, as values or as shares. */
+struct ChartSpec {
+    std::string dimension;
+    bool shares = false;
+};
+
+/** The request's "charts" (`{}`, `{"dimension": D, "shares": B}`), checked against the scenario before
+ *  anything runs; nullopt when it asks for none. */
+std::optional<ChartSpec> chart_spec(const json& request, const Scenario& sc) {
+    const auto it = request.find("charts");
+    if (it == request.end() || it->is_null() || *it == false) return std::nullopt;
+    ChartSpec spec;
+    spec.dimension = sc.dimensions.empty() ? "" : sc.dimensions.front().name;
+    if (it->is_object() && it->contains("dimension")) {
+        spec.dimension = it->at("dimension").get<std::string>();
+        if (std::none_of(sc.dimensions.begin(), sc.dimensions.end(), [&](const Dimension& d) { return d.name == spec.dimension; })) {
+            std::vector<std::string> names;
+            for (const Dimension& d : sc.dimensions) names.push_back(d.name);
+            throw InputError("charts.dimension: unknown dimension '" + spec.dimension + "'" + did_you_mean(spec.dimension, names));
+        }
+    }
+    if (it->is_object() && it->contains("shares")) {
+        if (!it->at("shares").is_boolean())
+            throw InputError("charts.shares: expected true or false, got " + it->at("shares").dump());
+        spec.shares = it->at("shares").get<bool>();
+        if (spec.shares && !sc.share_series)
+            throw InputError("charts.shares: scenario '" + sc.name + "' has no share series (output.shares = true adds them)");
+    }
+    return spec;
+}
+
+/** The SVG charts a page shows for a run: the total's fan (the unchanged scenario underneath and
+ *  sample paths on top when given), a dimension's members (with `shares`: their share series, in
+ *  percent), the delta fan. */
+json charts_json(const ChartSpec& spec, const Scenario& sc, const Results& r, const Comparison* cmp,
+                 const SamplePaths* sample) {
+    const std::string& dimension = spec.dimension;
+    const bool shares = spec.shares;
     FanChart total;
     total.title = "total";
     total.legend = true;
@@ -327,16 +455,22 @@ json charts_json(const json& spec, const Scenario& sc, const Results& r, const C
             total.markers.push_back({t.target.year, t.target.value, "target " + format_number(t.target.value)});
     if (cmp) total.underneath = &cmp->bands.front();
     if (sample && !sample->series.empty() && sample->series.front() == "total") total.paths = sample->values.front();
-    json out = {{"total", fan_chart_svg(r, 0, total)}, {"dimension", dimension}, {"members", json::array()}};
+    json out = {{"total", fan_chart_svg(r, 0, total)}, {"dimension", dimension}, {"shares", shares},
+                {"members", json::array()}};
     for (const Dimension& d : sc.dimensions) {
         if (d.name != dimension) continue;
         for (const Member& m : d.members) {
             FanChart small;
-            small.title = d.name + "=" + m.name;
+            small.title = (shares ? "share:" : "") + d.name + "=" + m.name;
             small.width = 300;
             small.height = 200;
-            if (cmp) small.underneath = &cmp->bands.front();
-            out["members"].push_back(fan_chart_svg(r, r.series_index(small.title), small));
+            small.percent = shares;
+            const std::size_t s = r.series_index(small.title);
+            // the unchanged scenario underneath when it has the series at the same place (a `set` may
+            // have turned output.shares on for the what-if alone)
+            if (cmp && s < cmp->bands.front().series.size() && cmp->bands.front().series[s] == small.title)
+                small.underneath = &cmp->bands.front();
+            out["members"].push_back(fan_chart_svg(r, s, small));
         }
     }
     if (cmp) {
@@ -423,7 +557,12 @@ Reply Workbench::inputs(const std::string& file) const {
     return guarded([&] {
         const Scenario sc = load({{"file", file}});
         json list = json::array();
-        for (const NumericInput& in : numeric_inputs(sc)) list.push_back(input_json(sc, in));
+        for (const NumericInput& in : numeric_inputs(sc)) {
+            if (in.path == "correlation.global")  // the conditional share rows after the dimensions
+                for (json& row : conditional_share_inputs(sc)) list.push_back(std::move(row));
+            list.push_back(input_json(sc, in));
+        }
+        common_ranges(list);
         // growth rate first, then the order of the file
         std::stable_partition(list.begin(), list.end(), [](const json& x) { return x["path"] == "growth.rate"; });
         return Reply{200, {{"file", file}, {"scenario", scenario_facts(sc)}, {"inputs", list}}};
@@ -440,6 +579,7 @@ Reply Workbench::run(const json& request, const StopCheck& stop) const {
         options.threads = options_.threads;
         options.stop = stop;
         const bool compared = flag_field(request, "compare");
+        const std::optional<ChartSpec> charts = chart_spec(request, what_if);
         const std::uint64_t sampled = count_field(request, "sample_paths", 0, 50).value_or(0);
         std::vector<std::string> series = {"total"};
         if (const auto it = request.find("series"); it != request.end()) series = it->get<std::vector<std::string>>();
@@ -463,11 +603,17 @@ Reply Workbench::run(const json& request, const StopCheck& stop) const {
         reply["quantiles"] = columns;
         if (cmp) {
             reply["delta"] = delta_json(*cmp);
-            json moved = json::array();
-            for (const Moved& m : what_moved(*cmp, 1))
-                moved.push_back({{"series", m.series}, {"unchanged_p50", m.a_p50}, {"p50", m.b_p50}, {"change", m.change},
-                                 {"change_pct", m.change_pct}, {"prob_b_gt_a", m.prob_b_gt_a}});
+            // values and shares (fractions) ranked apart: a change in money and one in share points
+            // are not comparable
+            json moved = json::array(), moved_shares = json::array();
+            for (const Moved& m : what_moved(*cmp, 1, std::numeric_limits<std::size_t>::max())) {
+                json& list = m.series.rfind("share:", 0) == 0 ? moved_shares : moved;
+                if (list.size() < 10)
+                    list.push_back({{"series", m.series}, {"unchanged_p50", m.a_p50}, {"p50", m.b_p50}, {"change", m.change},
+                                    {"change_pct", m.change_pct}, {"prob_b_gt_a", m.prob_b_gt_a}});
+            }
             reply["moved"] = moved;
+            reply["moved_shares"] = moved_shares;
             reply["unchanged_targets"] = targets_json(cmp->bands.front());
         }
         std::optional<SamplePaths> sample;
@@ -475,8 +621,7 @@ Reply Workbench::run(const json& request, const StopCheck& stop) const {
             sample = sample_paths(what_if, series, sampled, options.seed);
             reply["sample_paths"] = {{"series", sample->series}, {"base_year", sample->base_year}, {"values", sample->values}};
         }
-        if (const auto it = request.find("charts"); it != request.end() && !it->is_null() && *it != false)
-            reply["charts"] = charts_json(*it, what_if, r, cmp ? &*cmp : nullptr, sample ? &*sample : nullptr);
+        if (charts) reply["charts"] = charts_json(*charts, what_if, r, cmp ? &*cmp : nullptr, sample ? &*sample : nullptr);
         reply["elapsed_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         return Reply{200, reply};
     });

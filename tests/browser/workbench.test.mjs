@@ -1,8 +1,10 @@
 // The workbench page in a real browser (Playwright driving Debian's chromium): it opens with the
 // fan drawn; moving the growth-rate slider redraws it with the median /api/run and `marketsim run`
 // give for that value (the same double); saving the what-if writes a file the command line runs to
-// the same bands; the URL brings the view back; nothing is logged to the console; the screenshot
-// has ink. Prints the redraw time (from the answer to the frame that shows it).
+// the same bands; the URL brings the view back; a share moves its own row only (a member's share,
+// a conditional share row, which the command line runs to the drawn median); the share view draws;
+// an uncertain impact's three points stay in order; nothing is logged to the console; the
+// screenshot has ink. Prints the redraw time (from the answer to the frame that shows it).
 //
 // Usage: node workbench.test.mjs MARKETSIM SOURCE_DIR   (exit 0 passed, 1 failed, 77 skipped)
 // MARKETSIM_SCREENSHOT=FILE keeps the screenshot.
@@ -77,9 +79,19 @@ try {
   const messages = [];
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') messages.push(m.text()); });
   page.on('pageerror', (e) => messages.push(String(e)));
-  const drawn = () => page.waitForFunction(
+  const drawnOn = (p) => p.waitForFunction(
     () => document.body.dataset.drawn && document.body.dataset.drawn === document.body.dataset.requested,
     null, { timeout: 60000 });
+  const drawn = () => drawnOn(page);
+  /** Another page, its console watched too, opened on `hash` with its charts drawn. */
+  const openPage = async (hash) => {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') messages.push(m.text()); });
+    p.on('pageerror', (e) => messages.push(String(e)));
+    await p.goto(`${base}#${hash}`);
+    await drawnOn(p);
+    return p;
+  };
 
   // it opens on the scenario in the URL with the fan drawn, no click needed
   await page.goto(`${base}#file=baseline.toml&paths=${paths}`);
@@ -144,6 +156,87 @@ try {
   check(shares.length > 1 && shares[0] === 0.5 && Math.abs(sum - 1) < 1e-9,
     `setting a share to 0.5 rescales its ${shares.length - 1} siblings to sum to 1 (${shares.join(' + ')} = ${sum})`);
   await again.close();
+
+  check(await page.isHidden('#shares-toggle'), 'a scenario without share series offers no share view');
+
+  // regional_mix: moving one share of a conditional row rescales that row alone
+  const mix = await openPage(`file=regional_mix.toml&paths=${paths}`);
+  const asia = 'shares.type.region.asia_pacific';
+  const rowsNow = () => mix.locator('input[type=number][data-kind="share"]').evaluateAll((boxes) => {
+    const rows = {};
+    for (const box of boxes) (rows[box.dataset.row] ||= []).push(Number(box.value));
+    return rows;
+  });
+  const before = await rowsNow();
+  check(Object.keys(before).length === 6 && before[asia].join() === '0.1,0.45,0.25,0.2',
+    `regional_mix has six share rows, Asia-Pacific's as in the file (${Object.keys(before).join(', ')})`);
+  const videoSlider = mix.locator(`input[type=range][data-path="${asia}[1]"]`);
+  await videoSlider.focus();
+  for (let i = 0; i < 4; i += 1) await mix.keyboard.press('ArrowRight');
+  await mix.waitForFunction(() => location.hash.includes('set.shares.type.region.asia_pacific='));
+  await drawnOn(mix);
+  const after = await rowsNow();
+  const video = Number(await videoSlider.inputValue());
+  const asiaRow = after[asia];
+  const asiaSum = asiaRow.reduce((a, b) => a + b, 0);
+  const proportional = asiaRow.every((x, i) => i === 1 || Math.abs(x - before[asia][i] * (1 - video) / (1 - before[asia][1])) < 1e-12);
+  check(video > 0.45 && asiaRow[1] === video && proportional && Math.abs(asiaSum - 1) < 1e-9,
+    `moving Asia-Pacific's video share to ${video} rescales the row's others in proportion (${asiaRow.join(' + ')} = ${asiaSum})`);
+  check(Object.keys(before).every((id) => id === asia || after[id].join() === before[id].join()),
+    'every other share row stays as it was');
+  const sent = await mix.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('set.shares.type.region.asia_pacific'));
+  execFileSync(cli, ['run', join(served, 'regional_mix.toml'), '--set', `${asia}=[${sent}]`, '--paths', String(paths),
+    '--out', join(work, 'mix'), '--quiet']);
+  const mixMedian = Number(await mix.getAttribute('#median', 'data-value'));
+  check(csvRow(join(work, 'mix', 'bands.csv'), 'total', 2033).p50 === mixMedian,
+    `the row is sent whole: marketsim run --set '${asia}=[...]' gives the drawn median (${mixMedian})`);
+
+  // the share view: each member's share of the total, in percent; shares in the table in points
+  check(await mix.isVisible('#shares-toggle'), 'a scenario with share series offers the share view');
+  await mix.check('#shares');
+  await drawnOn(mix);
+  const titles = await mix.locator('#members svg > title').allTextContents();
+  const axis = await mix.locator('#members svg').first().textContent();
+  check(titles.length === 5 && titles.every((t) => t.startsWith('share:region=')) && axis.includes('% of the total'),
+    `the share view draws each region's share of the total on a percent axis (${titles.join(', ')})`);
+  const shareRows = await mix.locator('#moved tr.share').allTextContents();
+  check(shareRows.length > 0 && shareRows[0].includes('share:type=video') && shareRows[0].includes(' pp'),
+    `what moved shows the shares in percentage points (${shareRows[0]})`);
+  check(mix.url().includes('shares=1'), 'the share view is kept in the address');
+  await mix.close();
+
+  // hyperscaler_private_backbones: the three points of the uncertain impact stay in order
+  const hyper = await openPage(`file=hyperscaler_private_backbones.toml&paths=${paths}`);
+  const impact = 'event.hyperscaler_private_backbones.impact';
+  const pointsNow = () => hyper.locator(`input[type=number][data-points="${impact}"]`).evaluateAll(
+    (boxes) => Object.fromEntries(boxes.map((box) => [box.dataset.point, Number(box.value)])));
+  const inOrder = (p) => p.low <= p.mode && p.mode <= p.high && p.low < p.high;
+  const start = await pointsNow();
+  check(start.low === -0.1625 && start.mode === -0.1054 && start.high === -0.0513, 'the impact opens as in the file');
+  const lowSlider = hyper.locator(`input[type=range][data-path="${impact}.low"]`);
+  await lowSlider.focus();
+  let ordered = true;
+  for (let i = 0; i < 30; i += 1) {
+    await hyper.keyboard.press('ArrowRight');
+    ordered = ordered && inOrder(await pointsNow());
+  }
+  await drawnOn(hyper);
+  const dragged = await pointsNow();
+  const low = Number(await lowSlider.inputValue());
+  check(ordered && dragged.low === low && low > start.high && dragged.mode === low && dragged.high > low,
+    `dragging the low past the mode and the high pushes them along (${dragged.low}, ${dragged.mode}, ${dragged.high})`);
+  const high = hyper.locator(`input[type=number][data-path="${impact}.high"]`);
+  await high.fill('-0.2');
+  await high.press('Enter');
+  await drawnOn(hyper);
+  const typed = await pointsNow();
+  check(inOrder(typed) && typed.high === -0.2 && typed.mode === -0.2 && typed.low < -0.2,
+    `typing a high below the others pushes them down (${typed.low}, ${typed.mode}, ${typed.high})`);
+  check(await hyper.evaluate(() => document.getElementById('status').className !== 'error'),
+    `every ordered impact runs (${await hyper.textContent('#status')})`);
+  const onceLabel = await hyper.textContent(`.control[data-path="event.hyperscaler_private_backbones.probability"] label`);
+  check(onceLabel.includes('probability it happens at all in 2027-2030'), `the once event's probability says so (${onceLabel})`);
+  await hyper.close();
 
   // sample paths over the bands
   await page.check('#spaghetti');

@@ -398,7 +398,7 @@ for name in ('regional_mix', 'model_v2'):
     const std::string mix = read(dir / "regional_mix" / "report.html");
     CHECK(mix.find("<h2>Shares of the total by region</h2>") != std::string::npos);
     CHECK(mix.find("<title>share:region=asia_pacific</title>") != std::string::npos);
-    CHECK(mix.find("share of the total</text>") != std::string::npos);  // the axis of a share chart
+    CHECK(mix.find("% of the total</text>") != std::string::npos);  // the axis of a share chart
     // each target's exceedance curve, and every series (shares in percent) at the chosen years
     CHECK(mix.find("<h2>Probability of exceeding</h2>") != std::string::npos);
     CHECK(mix.find("<title>P(total in 2030 &gt;= x)</title>") != std::string::npos);

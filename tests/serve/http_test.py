@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`marketsim serve` over HTTP, on loopback: what it prints, that its numbers are the command
-line's (the same doubles), how it refuses bad requests (status and message), that a newer request
+line's (the same doubles), the newer model's inputs (conditional share rows, three-point impacts)
+and the share view, how it refuses bad requests (status and message), that a newer request
 supersedes its client's older one only, a bounded load with flat memory, clients that hang up
 mid-request, and a clean stop on SIGTERM.
 
@@ -213,6 +214,8 @@ def run_checks(server, work, served):
     check(same_doubles(csv_rows(work / "saved" / "bands.csv"), ("series", "year"), reply["bands"], columns),
           "the saved file runs to the bands of the request")
 
+    check_model_v2_inputs(server, work, columns)
+
     # a newer request of the same client stops the older one; another client's never does
     results = {}
 
@@ -277,6 +280,69 @@ def run_checks(server, work, served):
     check(after - before < 8 * 1024,
           f"memory stays flat under the load: peak {before / 1024:.1f} MiB in the first round, "
           f"{after / 1024:.1f} MiB in the 400 requests after it")
+
+def check_model_v2_inputs(server, work, columns):
+    """The newer model's inputs: a conditional share row's sliders, an uncertain impact's three points;
+    a changed row runs to the command line's bands and saves to a file that runs to them too."""
+    status, reply = server.request("GET", "/api/inputs?file=regional_mix.toml")
+    inputs = reply["inputs"]
+    rows = {}
+    for item in inputs:
+        if item["kind"] == "share":
+            rows.setdefault(item["row"], []).append(item)
+    asia = rows.get("shares.type.region.asia_pacific", [])
+    check(status == 200 and [x["label"] for x in asia] == ["voice", "video", "virtualized", "wan"]
+          and [x["value"] for x in asia] == [0.10, 0.45, 0.25, 0.20]
+          and all(x["group"] == "type by region" and x["subgroup"] == "asia_pacific" for x in asia)
+          and [x["path"] for x in asia] == [f"shares.type.region.asia_pacific[{i}]" for i in range(4)]
+          and all(x["set_path"] == "shares.type.region.asia_pacific" and x["index"] == i for i, x in enumerate(asia)),
+          "GET /api/inputs: a conditional share row is a row of its own, one slider per member")
+    check(sorted(rows) == sorted(["region", "type", "application"] + [f"shares.type.region.{g}" for g in
+                                                                       ("asia_pacific", "south_america", "middle_east_africa")])
+          and all(0 < x["min"] <= x["value"] <= x["max"] < 1 for r in rows.values() for x in r),
+          f"every share row has its own id, its shares inside their ranges ({sorted(rows)})")
+
+    status, reply = server.request("GET", "/api/inputs?file=hyperscaler_private_backbones.toml")
+    event = "event.hyperscaler_private_backbones"
+    by_path = {x["path"]: x for x in reply["inputs"]}
+    points = [by_path.get(f"{event}.impact.{p}", {}) for p in ("low", "mode", "high")]
+    check(status == 200 and [x.get("label") for x in points] == ["low", "most likely", "high"]
+          and all(x["subgroup"] == "hyperscaler_private_backbones impact" and x["points"] == f"{event}.impact"
+                  and x["group"] == "events" and x["kind"] == "rate" and (x["min"], x["max"]) == (-0.3, 0.3)
+                  for x in points),
+          "an uncertain impact: low, most likely and high together, on one range")
+    check(by_path[f"{event}.probability"]["label"] ==
+          "hyperscaler_private_backbones probability it happens at all in 2027-2030",
+          "a once event's probability is the chance it happens at all in its years")
+
+    # a row as the page sends it after moving video to 0.6: the others rescaled, every digit kept
+    row = [0.10 * 0.4 / 0.55, 0.6, 0.25 * 0.4 / 0.55, 0.20 * 0.4 / 0.55]
+    body = {"file": "regional_mix.toml", "set": {"shares.type.region.asia_pacific": row}, "paths": 4000, "seed": 7}
+    status, reply = server.request("POST", "/api/run", body)
+    setting = "shares.type.region.asia_pacific=[" + ",".join(repr(x) for x in row) + "]"
+    cli("run", "served/regional_mix.toml", "--set", setting, "--paths", "4000", "--seed", "7", "--out", "mix", "-q",
+        cwd=work)
+    check(status == 200 and same_doubles(csv_rows(work / "mix" / "bands.csv"), ("series", "year"), reply["bands"], columns),
+          "a changed conditional share row: the bands equal `marketsim run --set` with the row, every number")
+    status, saved = server.request("POST", "/api/save", dict(body, name="saved_mix"))
+    cli("run", "served/saved_mix.toml", "--paths", "4000", "--seed", "7", "--out", "saved_mix", "-q", cwd=work)
+    check(status == 201 and same_doubles(csv_rows(work / "saved_mix" / "bands.csv"), ("series", "year"), reply["bands"],
+                                         columns),
+          f"saved, the row is a [set] that the command line runs to the same bands ({status})")
+
+    body.update(compare=True, charts={"dimension": "type", "shares": True})
+    status, reply = server.request("POST", "/api/run", body)
+    members = reply.get("charts", {}).get("members", [])
+    check(status == 200 and len(members) == 4 and "<title>share:type=video</title>" in members[1]
+          and "% of the total" in members[1],
+          "the share view: each member's share of the total as a fan, in percent")
+    check(reply.get("moved_shares", [{}])[0].get("series") == "share:type=video"
+          and not any(m["series"].startswith("share:") for m in reply["moved"]),
+          "what moved ranks shares apart from values")
+    status, reply = server.request("POST", "/api/run", {"file": "baseline.toml", "charts": {"shares": True}})
+    check(status == 400 and "no share series" in reply.get("error", ""),
+          f"no share view for a scenario without share series: 400 ({reply.get('error')})")
+
 
 if __name__ == "__main__":
     sys.exit(main())

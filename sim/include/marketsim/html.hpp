@@ -29,6 +29,8 @@ struct FanChart {
     const Results* underneath = nullptr;
     std::string underneath_label = "unchanged";
     std::vector<std::vector<double>> paths;  ///< whole paths (a value per year) drawn as thin lines
+    /// the series is a fraction (a share of the total): the axis reads in percent, not the unit
+    bool percent = false;
 };
 
 /** One fan chart as inline SVG, styled by the classes of chart_css(). */

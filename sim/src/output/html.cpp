@@ -59,8 +59,8 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     const std::vector<ChartMarker>& markers = chart.markers;
     const Results* under = chart.underneath;
     // a share of the total (output.shares) reads in percent, whatever the scenario's unit
-    const bool share = r.series[s].rfind("share:", 0) == 0;
-    const std::string unit = share ? "share of the total" : r.unit;
+    const bool percent = chart.percent || r.series[s].rfind("share:", 0) == 0;
+    const std::string& unit = r.unit;
     const int left = 62, right = 14, top = legend ? 46 : 30, bottom = 38;
     const int t_count = r.years + 1;
     const std::pair<double, double> bands[] = {{0.05, 0.95}, {0.10, 0.90}, {0.25, 0.75}};
@@ -73,7 +73,9 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     for (const ChartMarker& m : markers) lo = std::min(lo, m.value), hi = std::max(hi, m.value);
     for (const std::vector<double>& path : chart.paths)
         for (double v : path) lo = std::min(lo, v), hi = std::max(hi, v);
-    const std::vector<double> yt = nice_ticks(lo, hi, 5);
+    const double scale = percent ? 100.0 : 1.0;  // tick labels in percent for a fraction
+    std::vector<double> yt = nice_ticks(scale * lo, scale * hi, 5);
+    for (double& v : yt) v /= scale;
     const double y0 = std::min(lo, yt.front()), y1 = std::max(hi, yt.back());
     const auto X = [&](double year) {
         return left + (year - r.base_year) / std::max(1, r.years) * (width - left - right);
@@ -92,7 +94,8 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     for (double v : yt) {
         o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\""
           << num(Y(v), "%.1f") << "\" class=\"grid\"/>";
-        o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << (share ? num(100 * v, "%g") + "%" : num(v, "%g")) << "</text>";
+        o << "<text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(scale * v, "%g")
+          << (percent ? "%" : "") << "</text>";
     }
     const int step = r.years > 12 ? 5 : r.years > 6 ? 2 : 1;
     for (int t = 0; t < t_count; t += step)
@@ -100,7 +103,7 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
           << r.base_year + t << "</text>";
     o << "<text x=\"" << (left + width - right) / 2 << "\" y=\"" << height - 4 << "\" class=\"xl\">year</text>";
     o << "<text transform=\"translate(12," << (top + height - bottom) / 2 << ") rotate(-90)\" class=\"xl\">"
-      << esc(unit.empty() ? "value" : unit) << "</text>";
+      << esc(percent ? "% of the total" : unit.empty() ? "value" : unit) << "</text>";
     if (under) {  // the other run's P5-P95 and median, in grey, beneath this one
         const std::optional<std::size_t> a = find_quantile(under->quantiles, 0.05), z = find_quantile(under->quantiles, 0.95),
                                          m = find_quantile(under->quantiles, 0.5);
