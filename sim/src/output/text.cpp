@@ -25,6 +25,9 @@ std::string fmt(const char* format, double x) {
 
 
 
+/** Four significant digits, as the terminal's tables show values. */
+std::string brief4(double x) { return fmt("%.4g", x); }
+
 /** Six significant digits, for the terminal (files keep every digit). */
 std::string brief(double x) {
     char buf[32];
@@ -132,7 +135,7 @@ std::string validate_text(const Scenario& scenario) {
     return out.str();
 }
 
-std::string compare_summary_text(const Comparison& c) {
+std::string compare_summary_text(const Comparison& c, std::size_t top) {
     const std::vector<std::string>& scenarios = c.scenarios;
     std::ostringstream out;
     char buf[320];
@@ -162,6 +165,46 @@ std::string compare_summary_text(const Comparison& c) {
                       b.quantile[k50], b.quantile[k95], p.c_str());
         out << buf;
     }
+    if (top == 0) return out.str();
+    for (std::size_t k = 1; k < c.bands.size(); ++k)
+        for (const MovedSeries which : {MovedSeries::values, MovedSeries::shares}) {
+            const std::vector<Moved> moved = what_moved(c, k, top, which);
+            if (moved.empty()) continue;
+            const bool shares = which == MovedSeries::shares;
+            std::size_t width = 6;
+            for (const Moved& m : moved) width = std::max(width, m.series.size());
+            out << "\n" << (shares ? "shares that moved most, " : "what moved most, ") << scenarios[k] << " against "
+                << scenarios[0] << ": p50 in " << a.base_year + a.years
+                << (shares ? " as a share of the total, change in percentage points"
+                           : (a.unit.empty() ? std::string() : ", " + a.unit))
+                << '\n';
+            const int wa = static_cast<int>(std::max<std::size_t>(10, scenarios[0].size())),
+                      wb = static_cast<int>(std::max<std::size_t>(10, scenarios[k].size()));
+            // shares change in points: no percent column
+            if (shares)
+                std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %8s\n", static_cast<int>(width), "series", wa,
+                              scenarios[0].c_str(), wb, scenarios[k].c_str(), "change", "P(B > A)");
+            else
+                std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %9s %8s\n", static_cast<int>(width), "series", wa,
+                              scenarios[0].c_str(), wb, scenarios[k].c_str(), "change", "change %", "P(B > A)");
+            out << buf;
+            for (const Moved& m : moved) {
+                const std::string change =
+                    shares ? fmt("%+.2f pts", 100 * m.change) : fmt("%+.4g", m.change);
+                if (shares) {
+                    std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %8.3f\n", static_cast<int>(width),
+                                  m.series.c_str(), wa, fmt("%.2f%%", 100 * m.a_p50).c_str(), wb,
+                                  fmt("%.2f%%", 100 * m.b_p50).c_str(), change.c_str(), m.prob_b_gt_a);
+                } else {
+                    const std::string pct = std::isfinite(m.change_pct) ? fmt("%+.2f%%", 100 * m.change_pct)
+                                                                        : "-";  // A's median is 0
+                    std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %9s %8.3f\n", static_cast<int>(width),
+                                  m.series.c_str(), wa, brief4(m.a_p50).c_str(), wb, brief4(m.b_p50).c_str(),
+                                  change.c_str(), pct.c_str(), m.prob_b_gt_a);
+                }
+                out << buf;
+            }
+        }
     return out.str();
 }
 
