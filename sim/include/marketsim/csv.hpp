@@ -22,7 +22,8 @@ std::string bands_csv(const Results& results, bool ci);
 std::string delta_csv(const Comparison& comparison);
 
 /** sweep.csv: one column per axis (named by its path), then series, year, mean, p05, p50, p95 and
- *  one `p_target<i>` column per target (share of paths at or above it); a row per point. */
+ *  one `p_target<i>` column per target (share of paths at or above it); a row per point, series
+ *  and year (points in grid order, then the series and the years in the order given). */
 std::string sweep_csv(const Sweep& sweep);
 
 /** sensitivity.csv: input,partition,first_order,first_order_lo,first_order_hi,total,total_lo,

@@ -87,13 +87,16 @@ std::string sweep_csv(const Sweep& s) {
     out << "series,year,mean,p05,p50,p95";
     for (std::size_t j = 0; j < s.targets.size(); ++j) out << ",p_target" << j + 1;
     out << '\n';
-    for (const SweepPoint& p : s.points) {
-        for (double v : p.values) out << format_number(v) << ',';
-        out << s.series << ',' << s.year << ',' << format_number(p.mean) << ',' << format_number(p.p05) << ','
-            << format_number(p.p50) << ',' << format_number(p.p95);
-        for (double t : p.target_probability) out << ',' << format_number(t);
-        out << '\n';
-    }
+    for (const SweepPoint& p : s.points)
+        for (std::size_t i = 0; i < s.series.size(); ++i)
+            for (std::size_t y = 0; y < s.years.size(); ++y) {
+                const SweepStats& st = p.stats[i * s.years.size() + y];
+                for (double v : p.values) out << format_number(v) << ',';
+                out << s.series[i] << ',' << s.years[y] << ',' << format_number(st.mean) << ',' << format_number(st.p05)
+                    << ',' << format_number(st.p50) << ',' << format_number(st.p95);
+                for (double t : p.target_probability) out << ',' << format_number(t);
+                out << '\n';
+            }
     return out.str();
 }
 

@@ -136,8 +136,11 @@ nlohmann::json summary_json(const Sweep& s, const std::vector<SweepAxis>& axes, 
     for (const SweepAxis& ax : axes)
         j["axes"].push_back({{"path", ax.path}, {"low", ax.lo}, {"high", ax.hi}, {"step", ax.step}, {"points", ax.values.size()}});
     j["fixed"] = fixed;
-    j["series"] = s.series;
-    j["year"] = s.year;
+    // one series in one year as before; several as lists
+    if (s.series.size() == 1) j["series"] = s.series.front();
+    else j["series"] = s.series;
+    if (s.years.size() == 1) j["year"] = s.years.front();
+    else j["years"] = s.years;
     j["points"] = s.points.size();
     j["warnings"] = s.warnings;
     return j;

@@ -214,12 +214,24 @@ std::string sweep_summary_text(const Sweep& s, std::size_t max_rows) {
     std::snprintf(buf, sizeof buf, "sweep of %s: %zu points on common random numbers, %llu paths each, seed %llu, %.2f s\n",
                   s.scenario.c_str(), s.points.size(), static_cast<unsigned long long>(s.paths),
                   static_cast<unsigned long long>(s.seed), s.elapsed_seconds);
-    out << buf << s.series << " in " << s.year << '\n';
+    out << buf;
+    // one series in one year: it heads the table; several: a column each
+    const bool one = s.series.size() == 1 && s.years.size() == 1;
+    for (std::size_t i = 0; i < s.series.size(); ++i) out << (i ? ", " : "") << s.series[i];
+    out << " in ";
+    for (std::size_t y = 0; y < s.years.size(); ++y) out << (y ? ", " : "") << s.years[y];
+    out << '\n';
     for (std::size_t j = 0; j < s.targets.size(); ++j)
         out << "p_target" << j + 1 << ": P(" << s.targets[j].series << " in " << s.targets[j].year
             << " >= " << format_number(s.targets[j].value) << ")\n";
+    std::size_t width = 6;
+    for (const std::string& name : s.series) width = std::max(width, name.size());
     for (const std::string& a : s.axes) {
         std::snprintf(buf, sizeof buf, "%14s ", a.size() > 14 ? a.substr(a.size() - 14).c_str() : a.c_str());
+        out << buf;
+    }
+    if (!one) {
+        std::snprintf(buf, sizeof buf, " %-*s %4s", static_cast<int>(width), "series", "year");
         out << buf;
     }
     out << "      mean       p05       p50       p95";
@@ -228,21 +240,31 @@ std::string sweep_summary_text(const Sweep& s, std::size_t max_rows) {
         out << buf;
     }
     out << '\n';
-    for (std::size_t i = 0; i < s.points.size() && i < max_rows; ++i) {
-        const SweepPoint& p = s.points[i];
-        for (double v : p.values) {
-            std::snprintf(buf, sizeof buf, "%14.6g ", v);
+    std::size_t rows = 0;
+    const std::size_t per_point = s.series.size() * s.years.size();
+    for (std::size_t i = 0; i < s.points.size(); ++i)
+        for (std::size_t k = 0; k < per_point; ++k, ++rows) {
+            if (rows >= max_rows) continue;
+            const SweepPoint& p = s.points[i];
+            const SweepStats& st = p.stats[k];
+            for (double v : p.values) {
+                std::snprintf(buf, sizeof buf, "%14.6g ", v);
+                out << buf;
+            }
+            if (!one) {
+                std::snprintf(buf, sizeof buf, " %-*s %4d", static_cast<int>(width), s.series[k / s.years.size()].c_str(),
+                              s.years[k % s.years.size()]);
+                out << buf;
+            }
+            std::snprintf(buf, sizeof buf, "%10.4g%10.4g%10.4g%10.4g", st.mean, st.p05, st.p50, st.p95);
             out << buf;
+            for (double t : p.target_probability) {
+                std::snprintf(buf, sizeof buf, "%11.3f", t);
+                out << buf;
+            }
+            out << '\n';
         }
-        std::snprintf(buf, sizeof buf, "%10.4g%10.4g%10.4g%10.4g", p.mean, p.p05, p.p50, p.p95);
-        out << buf;
-        for (double t : p.target_probability) {
-            std::snprintf(buf, sizeof buf, "%11.3f", t);
-            out << buf;
-        }
-        out << '\n';
-    }
-    if (s.points.size() > max_rows) out << "... and " << s.points.size() - max_rows << " more points in sweep.csv\n";
+    if (rows > max_rows) out << "... and " << rows - max_rows << (one ? " more points" : " more rows") << " in sweep.csv\n";
     return out.str();
 }
 
