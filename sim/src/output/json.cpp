@@ -164,8 +164,18 @@ nlohmann::json calibration_json(const Calibration& c) {
     nlohmann::json j;
     put_facts(j, c);
     j["scenario"] = c.scenario;
-    j["target"] = {{"series", c.target.series}, {"year", c.target.year}, {"value", c.target.value},
-                   {"statistic", statistic_name(c.stat)}};
+    if (c.probability) {
+        j["target"] = {{"series", c.target.series}, {"year", c.target.year}, {"at_least", c.target.value},
+                       {"probability", *c.probability}};
+        j["paths_required"] = c.required;
+        j["paths_meeting_target"] = c.count;
+        j["value_95_interval"] = {c.value_low, c.value_high};
+        j["method"] = "bisection on the exact count of paths at or above the level, to the tolerance; the 95% interval "
+                      "is where the share of paths meeting it crosses the probability -/+ 1.96 sqrt(p (1 - p) / paths)";
+    } else {
+        j["target"] = {{"series", c.target.series}, {"year", c.target.year}, {"value", c.target.value},
+                       {"statistic", statistic_name(c.stat)}};
+    }
     j["path"] = c.path;
     j["value"] = c.value;
     j["value_95_half_width"] = c.value_half_width;

@@ -269,8 +269,23 @@ std::string sweep_summary_text(const Sweep& s, std::size_t max_rows) {
 }
 
 std::string calibration_text(const Calibration& c) {
-    const char* stat = statistic_name(c.stat);
+    const std::string stat = statistic_name(c.stat);
     std::ostringstream out;
+    if (c.probability) {
+        const std::string p = fmt("%.10g", 100 * *c.probability);
+        out << "calibrate " << c.scenario << ": " << c.path << " so that " << c.target.series << " in " << c.target.year
+            << " is at or above " << format_number(c.target.value) << " in " << p << "% of paths\n"
+            << "  " << c.paths << " paths per evaluation, seed " << c.seed << ", " << c.evaluations
+            << " evaluations in [" << format_number(c.lo) << ", " << format_number(c.hi)
+            << "], bisection on the count of paths to " << format_number(c.tolerance) << '\n'
+            << "  at the solution " << c.count << " of " << c.paths << " paths meet the target (" << c.required
+            << " needed)\n"
+            << "  the solution is good to +/- " << brief(c.value_half_width) << " (95%: " << brief(c.value_low) << " to "
+            << brief(c.value_high) << ", where the share of paths meeting it is " << p << "% -/+ "
+            << fmt("%.2g", 100 * kZ95 * std::sqrt(*c.probability * (1 - *c.probability) / static_cast<double>(c.paths)))
+            << " points)\n";
+        return out.str();
+    }
     out << "calibrate " << c.scenario << ": " << c.path << " so that the " << stat << " of " << c.target.series << " in "
         << c.target.year << " is " << format_number(c.target.value) << '\n'
         << "  " << c.paths << " paths per evaluation, seed " << c.seed << ", " << c.evaluations << " evaluations in ["
