@@ -258,6 +258,7 @@ TEST_CASE("marketsim calibrate --probability: PATH = VALUE last - bad values ref
         INFO(bad.args << ": " << o.err);
         CHECK(o.code == 2);
         CHECK(o.err.find(bad.expect) != std::string::npos);
+        CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
         CHECK(o.out.empty());
         CHECK_FALSE(fs::exists(dir / "bad"));
     }

@@ -219,6 +219,7 @@ TEST_CASE("marketsim sweep --year and --series write their rows - and nothing fo
         CHECK(o.err.find(bad.flag) != std::string::npos);
         CHECK(o.err.find(bad.value) != std::string::npos);
         CHECK(o.err.find(bad.hint) != std::string::npos);
+        CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
         CHECK(o.out.empty());
         CHECK_FALSE(fs::exists(dir / "bad"));
     }

@@ -270,6 +270,7 @@ TEST_CASE("compare refuses a --top that is not a positive whole number - exit 2,
         CHECK(o.code == 2);
         CHECK(o.err.find("--top") != std::string::npos);
         CHECK(o.err.find(top) != std::string::npos);
+        CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
         CHECK(o.out.empty());
         CHECK_FALSE(fs::exists(dir / "o"));
     }
