@@ -73,7 +73,8 @@ int calibrate_command(const CalibrateArgs& a) {
 Command add_calibrate(CLI::App& app, Shared& shared) {
     auto a = std::make_shared<CalibrateArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "calibrate", "Solve an input (default growth.rate) so that a statistic of a series in a year meets a value");
+        "calibrate", "Solve an input (default growth.rate) so that a statistic of a series in a year meets a value, "
+                     "or the series reaches a level on a share of the paths (--probability)");
     add_simd(*cmd, shared);
     cmd->add_option("scenario", a->scenario, "Scenario file (TOML)")->required();
     cmd->add_option("--target", a->target,
