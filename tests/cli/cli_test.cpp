@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -192,6 +193,103 @@ TEST_CASE("compare writes each scenario's bands and the paired deltas", "[cli][c
                             dir);
     CHECK(bad.code == 2);  // the same name twice
     CHECK(!fs::exists(dir / "x"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("compare prints what moved most - the ranking the written bands and delta.csv give", "[cli][compare]") {
+    const fs::path dir = fresh_dir("marketsim_cli_moved");
+    const Outcome o = cli("compare '" + scenario("baseline.toml") + "' '" + scenario("recession_2027.toml") + "' '" +
+                              scenario("asia_pacific_acceleration.toml") + "' --paths 3000 --top 4 --out o",
+                          dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    const auto split = [](const std::string& line) {
+        std::vector<std::string> f;
+        std::stringstream ss(line);
+        for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+        if (!line.empty() && line.back() == ',') f.emplace_back();
+        return f;
+    };
+    // bands.csv: series,year,mean,sd,p05,p10,p25,p50,...: each series' 2033 median, in file order
+    const auto p50_in = [&](const std::string& name) {
+        std::vector<std::pair<std::string, double>> p50;
+        std::ifstream in(dir / "o" / name / "bands.csv");
+        for (std::string line; std::getline(in, line);) {
+            const std::vector<std::string> f = split(line);
+            if (f.size() > 7 && f[1] == "2033") p50.emplace_back(f[0], std::stod(f[7]));
+        }
+        return p50;
+    };
+    const auto a = p50_in("baseline");
+    REQUIRE(a.size() == 12);
+    for (const std::string what_if : {"recession_2027", "asia_pacific_acceleration"}) {
+        const auto b = p50_in(what_if);
+        REQUIRE(b.size() == a.size());
+        // delta.csv: scenario,series,year,mean,sd,p05..p95,prob_b_gt_a,mean_pct,p50_pct
+        std::map<std::string, std::vector<std::string>> delta;
+        {
+            std::ifstream in(dir / "o" / "delta.csv");
+            for (std::string line; std::getline(in, line);) {
+                const std::vector<std::string> f = split(line);
+                if (f[0] == what_if && f[2] == "2033") delta[f[1]] = f;
+            }
+        }
+        // the ranking recomputed: largest absolute change of the median first, ties in file order
+        std::vector<std::pair<std::string, double>> expected;
+        for (std::size_t s = 1; s < a.size(); ++s) expected.emplace_back(a[s].first, b[s].second - a[s].second);
+        std::stable_sort(expected.begin(), expected.end(),
+                         [](const auto& x, const auto& y) { return std::fabs(x.second) > std::fabs(y.second); });
+        const std::string heading = "what moved most, " + what_if + " against baseline: p50 in 2033, USD bn\n";
+        const std::size_t at = o.out.find(heading);
+        REQUIRE(at != std::string::npos);
+        std::istringstream table(o.out.substr(at + heading.size()));
+        std::string header;
+        std::getline(table, header);
+        CHECK(header.find("change %") != std::string::npos);
+        for (std::size_t i = 0; i < 4; ++i) {
+            std::string line, series, shown_a, shown_b, change, pct, prob;
+            std::getline(table, line);
+            std::istringstream cells(line);
+            cells >> series >> shown_a >> shown_b >> change >> pct >> prob;
+            INFO(what_if << " rank " << i + 1 << ": " << line);
+            CHECK(series == expected[i].first);
+            REQUIRE(delta.count(series) == 1);
+            const std::vector<std::string>& f = delta.at(series);
+            REQUIRE(f.size() == 15);
+            const double pa = std::find_if(a.begin(), a.end(), [&](const auto& x) { return x.first == series; })->second;
+            const double p50_pct = std::stod(f[14]);
+            CHECK(p50_pct == Approx(100 * expected[i].second / pa).epsilon(1e-12));
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%+.4g", expected[i].second);
+            CHECK(change == buf);
+            std::snprintf(buf, sizeof buf, "%+.2f%%", p50_pct);
+            CHECK(pct == buf);
+            std::snprintf(buf, sizeof buf, "%.3f", std::stod(f[12]));
+            CHECK(prob == buf);
+        }
+        // --top 4: the table ends there
+        std::string fifth;
+        std::getline(table, fifth);
+        CHECK(fifth.find('=') == std::string::npos);
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("compare refuses a --top that is not a positive whole number - exit 2, nothing written",
+          "[cli][compare][bad_input]") {
+    const fs::path dir = fresh_dir("marketsim_cli_top");
+    for (const std::string top : {"0", "-3", "abc", "2.5"}) {
+        const Outcome o = cli("compare '" + scenario("baseline.toml") + "' '" + scenario("recession_2027.toml") +
+                                  "' --paths 500 --out o --top " + top,
+                              dir);
+        INFO("--top " << top << ": " << o.err);
+        CHECK(o.code == 2);
+        CHECK(o.err.find("--top") != std::string::npos);
+        CHECK(o.err.find(top) != std::string::npos);
+        CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);  // one line
+        CHECK(o.out.empty());
+        CHECK_FALSE(fs::exists(dir / "o"));
+    }
     fs::remove_all(dir);
 }
 
@@ -515,8 +613,13 @@ TEST_CASE("compare and sensitivity write their reports with report", "[cli][repo
     INFO(c.err);
     REQUIRE(c.code == 0);
     const std::string compare_html = read(dir / "c" / "report.html");
-    CHECK(svgs(compare_html) >= 2);  // the overlaid fans, the delta fan
+    CHECK(svgs(compare_html) >= 2 + 11);  // the overlaid fans, the delta fan, every member's delta fan
     CHECK(compare_html.find("recession_2027 - baseline") != std::string::npos);
+    CHECK(compare_html.find("What moved most, recession_2027 against baseline") != std::string::npos);
+    for (const char* dimension : {"By region", "By type", "By application"}) {
+        INFO(dimension);
+        CHECK(compare_html.find(dimension) != std::string::npos);
+    }
     CHECK(fs::exists(dir / "c" / "baseline" / "bands.xlsx"));
     CHECK(fs::exists(dir / "c" / "recession_2027" / "bands.xlsx"));
     const Outcome s = cli("sensitivity " + a + " --paths 300 --report --out s -q", dir);
@@ -598,6 +701,8 @@ for name in ['c/delta.xlsx', 's/sensitivity.xlsx']:
     print(name, 'charts', len(charts), 'line', sum('c:lineChart' in c for c in charts), 'bar', sum('c:barChart' in c for c in charts))
 z = zipfile.ZipFile('c/delta.xlsx')
 print('delta C13', cell(z, 'xl/worksheets/sheet1.xml', 'C13'))
+b2 = cell(z, 'xl/worksheets/sheet2.xml', 'B2').split()
+print('moved', strings(z)[int(b2[0])], cell(z, 'xl/worksheets/sheet2.xml', 'F2'))
 z = zipfile.ZipFile('s/sensitivity.xlsx')
 a2 = cell(z, 'xl/worksheets/sheet1.xml', 'A2').split()
 print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
@@ -605,8 +710,8 @@ print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
     }
     const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read.py 2>&1");
     INFO(x.out << x.err);
-    CHECK(x.out.find("c/delta.xlsx sheets 1 recession_2027,run") != std::string::npos);
-    CHECK(x.out.find("c/delta.xlsx charts 12 line 12 bar 0") != std::string::npos);
+    CHECK(x.out.find("c/delta.xlsx sheets 1 recession_2027,moved,run") != std::string::npos);
+    CHECK(x.out.find("c/delta.xlsx charts 13 line 12 bar 1") != std::string::npos);  // the fans, what moved
     CHECK(x.out.find("s/sensitivity.xlsx sheets indices,by_year,run") != std::string::npos);
     CHECK(x.out.find("s/sensitivity.xlsx charts 3 line 1 bar 2") != std::string::npos);  // tornado, indices, by year
     const auto number_after = [&](const std::string& key) {
@@ -621,6 +726,23 @@ print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
     };
     CHECK(number_after("delta C13 ") == Approx(std::stod(delta_mean)).epsilon(1e-14));
     CHECK(number_after("top " + top_input + " ") == Approx(std::stod(top_total)).epsilon(1e-14));
+    // the moved sheet's first row: the change of the median in percent, as delta.csv's p50_pct
+    std::string moved_series;
+    {
+        const std::size_t at = x.out.find("moved ");
+        REQUIRE(at != std::string::npos);
+        std::istringstream in(x.out.substr(at + 6));
+        in >> moved_series;
+    }
+    std::string p50_pct;
+    {
+        std::ifstream csv(dir / "c" / "delta.csv");
+        const std::string prefix = "recession_2027," + moved_series + ",2033,";
+        for (std::string line; std::getline(csv, line);)
+            if (line.rfind(prefix, 0) == 0) p50_pct = line.substr(line.rfind(',') + 1);
+    }
+    REQUIRE(!p50_pct.empty());
+    CHECK(100 * number_after("moved " + moved_series + " ") == Approx(std::stod(p50_pct)).epsilon(1e-12));
     fs::remove_all(dir);
 }
 

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "marketsim/calibrate.hpp"
@@ -18,6 +19,8 @@ struct CalibrateArgs {
     std::vector<std::string> sets;
     std::string target;
     std::string stat = "p50";
+    bool stat_given = false;
+    std::optional<double> probability;
     std::string bracket;
     std::string write;
     RunOptions options;
@@ -39,6 +42,10 @@ int calibrate_command(const CalibrateArgs& a) {
     const CalibrationTarget target = parse_calibration_target(a.target);
     CalibrateOptions options = a.calibrate;
     options.statistic = parse_statistic(a.stat);
+    options.probability = a.probability;
+    if (a.probability && a.stat_given)
+        throw InputError("--stat " + a.stat + " and --probability " + format_number(*a.probability) +
+                         ": a probability target solves for a share of paths, not a statistic; give one of them");
     if (!a.bracket.empty()) options.bracket = parse_bracket(a.bracket);
     if (!a.write.empty() && std::filesystem::exists(a.write))
         throw InputError("--write " + a.write + ": the file exists; choose another name or remove it first");
@@ -66,12 +73,22 @@ int calibrate_command(const CalibrateArgs& a) {
 Command add_calibrate(CLI::App& app, Shared& shared) {
     auto a = std::make_shared<CalibrateArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "calibrate", "Solve an input (default growth.rate) so that a statistic of a series in a year meets a value");
+        "calibrate", "Solve an input (default growth.rate) so that a statistic of a series in a year meets a value, "
+                     "or the series reaches a level on a share of the paths (--probability)");
     add_simd(*cmd, shared);
     cmd->add_option("scenario", a->scenario, "Scenario file (TOML)")->required();
-    cmd->add_option("--target", a->target, "SERIES:YEAR=VALUE, e.g. total:2030=53.8")->required();
+    cmd->add_option("--target", a->target,
+                    "SERIES:YEAR=VALUE (a statistic, e.g. total:2030=53.8) or SERIES:YEAR>=VALUE (a level reached on "
+                    "the share of paths --probability gives, e.g. 'total:2030>=53.8', quoted for the shell)")
+        ->required();
     cmd->add_option("--solve", a->calibrate.path, "The --set path to solve for (default growth.rate)");
-    cmd->add_option("--stat", a->stat, "p50 (default) or mean");
+    cmd->add_option_function<std::string>(
+        "--stat", [a](const std::string& s) { a->stat = s, a->stat_given = true; },
+        "The statistic for SERIES:YEAR=VALUE: mean or a quantile pNN, 0 < NN < 100 (default p50, the median)");
+    cmd->add_option_function<double>(
+           "--probability", [a](const double& p) { a->probability = p; },
+           "With --target SERIES:YEAR>=VALUE: the share of paths, above 0 and below 1, that must reach it (e.g. 0.8)")
+        ->type_name("P");
     cmd->add_option("--bracket", a->bracket, "LO:HI to search (default: the scenario's value v +/- max(0.05, |v|))");
     cmd->add_option("--write", a->write, "Save a scenario that extends this one with the solved value in [set]");
     add_sets(*cmd, a->sets, "Override a value: PATH=VALUE; repeatable");

@@ -1,5 +1,6 @@
 // marketsim compare: scenarios on common random numbers; each one's bands and delta.csv against
 // the first.
+#include <charconv>
 #include <iostream>
 #include <memory>
 
@@ -21,6 +22,7 @@ struct CompareArgs {
     std::string out;
     bool quiet = false, report = false;
     std::string format = "csv,json";
+    std::size_t top = 10;
 };
 
 int compare_command(const CompareArgs& a) {
@@ -38,8 +40,8 @@ int compare_command(const CompareArgs& a) {
     Files files;
     if (outputs.wants("csv")) files.emplace_back("delta.csv", delta_csv(cmp));
     if (outputs.wants("json")) files.emplace_back("summary.json", summary_json(cmp).dump(2) + "\n");
-    if (outputs.wants("xlsx")) files.emplace_back("delta.xlsx", delta_workbook(cmp));
-    if (outputs.wants("html")) files.emplace_back("report.html", compare_report_html(cmp));
+    if (outputs.wants("xlsx")) files.emplace_back("delta.xlsx", delta_workbook(cmp, a.top));
+    if (outputs.wants("html")) files.emplace_back("report.html", compare_report_html(cmp, a.top));
     std::vector<Files> own(scenarios.size());
     for (std::size_t k = 0; k < scenarios.size(); ++k) {
         if (outputs.wants("csv")) own[k].emplace_back("bands.csv", bands_csv(cmp.bands[k], false));
@@ -52,7 +54,7 @@ int compare_command(const CompareArgs& a) {
         if (!own[k].empty()) write(dir / scenarios[k].name, own[k]);
     if (!a.quiet) {
         print_warnings(cmp.warnings);
-        std::cout << compare_summary_text(cmp) << "wrote " << file_list(dir, files);
+        std::cout << compare_summary_text(cmp, a.top) << "wrote " << file_list(dir, files);
         if (!own.front().empty())
             std::cout << (files.empty() ? "" : "; ") << "each scenario's " << file_list("", own.front()) << " under "
                       << dir.string();
@@ -75,13 +77,24 @@ Command add_compare(CLI::App& app, Shared& shared) {
     add_paths(*cmd, a->options.paths, "Number of growth paths (default 100000)");
     add_seed(*cmd, a->options.seed, "Random seed for every scenario (default: the first one's)");
     add_threads(*cmd, a->options.threads);
+    cmd->add_option("--top", a->top,
+                    "How many series the tables of what moved most show, for each what-if (default 10)")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                std::size_t n = 0;
+                const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+                if (error != std::errc() || end != text.data() + text.size() || n == 0)
+                    return "Value " + text + " is not a whole number of 1 or more";
+                return {};
+            },
+            "N"));
     add_out(*cmd, a->out, "out/compare-<names>/");
     add_quiet(*cmd, a->quiet);
     add_formats(*cmd, a->format, a->report,
                 "Outputs, comma-separated, from csv, json, xlsx (a workbook with native charts) and html (report.html); "
                 "default csv,json: csv (delta.csv, each scenario's bands.csv), json, xlsx (delta.xlsx, each scenario's "
                 "bands.xlsx), html (report.html)",
-                "Add report.html (the fans overlaid, the delta fans), delta.xlsx and each scenario's bands.xlsx");
+                "Add report.html (the fans overlaid, what moved most, the delta fans), delta.xlsx and each scenario's bands.xlsx");
     return {cmd, [a] { return compare_command(*a); }};
 }
 

@@ -15,7 +15,8 @@ namespace {
 struct SweepArgs {
     std::string scenario;
     std::vector<std::string> sets;  ///< PATH=LO:HI:STEP (an axis) or PATH=VALUE (fixed)
-    std::string series = "total";
+    std::vector<std::string> series;  ///< default: the total
+    std::vector<int> years;           ///< default: the horizon
     RunOptions options;
     std::string out;
     bool quiet = false;
@@ -28,7 +29,7 @@ int sweep_command(const SweepArgs& a) {
         if (auto axis = parse_sweep_axis(set)) axes.push_back(std::move(*axis));
         else fixed.push_back(set);
     }
-    const Sweep s = sweep(load_scenario(a.scenario, fixed), axes, a.options, a.series);
+    const Sweep s = sweep(load_scenario(a.scenario, fixed), axes, a.options, a.series, a.years);
     const std::filesystem::path dir = output_folder(a.out, "sweep-" + s.scenario);
     write(dir, {{"sweep.csv", sweep_csv(s)}, {"summary.json", summary_json(s, axes, fixed).dump(2) + "\n"}});
     if (!a.quiet) {
@@ -48,7 +49,9 @@ Command add_sweep(CLI::App& app, Shared& shared) {
     add_scenario(*cmd, a->scenario, a->sets,
                  "A grid axis PATH=LO:HI:STEP (HI included when reached within half a step), or a fixed PATH=VALUE; "
                  "repeatable, the first axis varies slowest");
-    cmd->add_option("--series", a->series, "Series summarised at the horizon (default total)");
+    cmd->add_option("--series", a->series, "A series summarised (default total); repeatable")
+        ->allow_extra_args(false);
+    cmd->add_option("--year", a->years, "A year summarised (default the horizon); repeatable")->allow_extra_args(false);
     add_paths(*cmd, a->options.paths, "Growth paths per point (default 100000)");
     add_seed(*cmd, a->options.seed, "Random seed for every point (default: the scenario's)");
     add_threads(*cmd, a->options.threads);

@@ -34,15 +34,26 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
 /** How much a series moved in a what-if at the horizon. */
 struct Moved {
     std::string series;
+    bool share = false;        ///< a share series (`share:...`): values are fractions of the total
     double a_p50 = 0.0;        ///< the first scenario's median
     double b_p50 = 0.0;        ///< the what-if's median
-    double change = 0.0;       ///< b_p50 - a_p50
-    double change_pct = 0.0;   ///< change / a_p50 (a fraction)
+    double change = 0.0;       ///< b_p50 - a_p50 (for a share, a fraction: 100 x change is in points)
+    double change_pct = 0.0;   ///< change / a_p50 (a fraction); NaN when a_p50 is 0
     double prob_b_gt_a = 0.0;  ///< share of paths where the what-if is larger
 };
 
 /** The series of scenario k (1 .. scenarios - 1) ranked by how far their horizon median moved
  *  from the first scenario's (largest absolute change first; ties in series order), at most `top`. */
 std::vector<Moved> what_moved(const Comparison& comparison, std::size_t k, std::size_t top = 10);
+
+/** Which series a ranking holds. */
+enum class MovedSeries {
+    values,  ///< every series but the total and the shares (members, cells): in the unit
+    shares,  ///< the share series: fractions of the total
+};
+
+/** As what_moved, but only the series of one kind, so that a ranking never mixes the unit with
+ *  fractions of the total; the total, printed on its own, is never among them. */
+std::vector<Moved> what_moved(const Comparison& comparison, std::size_t k, std::size_t top, MovedSeries which);
 
 }  // namespace marketsim

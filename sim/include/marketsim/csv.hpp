@@ -14,12 +14,16 @@ namespace marketsim {
  *  each statistic (95% intervals). One row per series and year, series in output order. */
 std::string bands_csv(const Results& results, bool ci);
 
-/** delta.csv: scenario,series,year,mean,sd,<quantile columns>,prob_b_gt_a for every scenario after
- *  the first, its series and years in bands.csv order. */
+/** delta.csv: scenario,series,year,mean,sd,<quantile columns>,prob_b_gt_a,mean_pct,p50_pct for
+ *  every scenario after the first, its series and years in bands.csv order. mean_pct is
+ *  100 x mean(B - A) / mean(A), p50_pct 100 x (p50(B) - p50(A)) / p50(A) (the change of the
+ *  median, as what_moved ranks it); both are empty when A's value is 0, and for share series
+ *  (whose change is in points of the total: 100 x the mean and quantile columns). */
 std::string delta_csv(const Comparison& comparison);
 
 /** sweep.csv: one column per axis (named by its path), then series, year, mean, p05, p50, p95 and
- *  one `p_target<i>` column per target (share of paths at or above it); a row per point. */
+ *  one `p_target<i>` column per target (share of paths at or above it); a row per point, series
+ *  and year (points in grid order, then the series and the years in the order given). */
 std::string sweep_csv(const Sweep& sweep);
 
 /** sensitivity.csv: input,partition,first_order,first_order_lo,first_order_hi,total,total_lo,

@@ -44,9 +44,11 @@ std::string chart_css();
  *  years, the CAGR distribution, the Monte Carlo error, the assumptions and the run's facts. */
 std::string run_report_html(const Scenario& scenario, const Results& results);
 
-/** compare: the scenarios' fans of the total overlaid, each what-if's delta fan against the first,
- *  and the horizon at a glance. */
-std::string compare_report_html(const Comparison& comparison);
+/** compare: the scenarios' fans of the total overlaid, each what-if's delta fan against the first;
+ *  for each what-if the `top` series whose horizon median moved most (what_moved; the share series
+ *  apart, in percentage points) and the delta fans of every dimension's members as small
+ *  multiples; and the horizon at a glance. */
+std::string compare_report_html(const Comparison& comparison, std::size_t top = 10);
 
 /** sensitivity: the tornado and the total indices by year. */
 std::string sensitivity_report_html(const Sensitivity& sensitivity);

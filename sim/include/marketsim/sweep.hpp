@@ -35,18 +35,24 @@ struct SweepAxis {
  *  than kMaxSweepPoints values. */
 std::optional<SweepAxis> parse_sweep_axis(std::string_view text);
 
-/** One point of the grid: the axes' values and the chosen series' statistics at the horizon. */
+/** A series' statistics in one year at one point of the grid. */
+struct SweepStats {
+    double mean = 0.0, p05 = 0.0, p50 = 0.0, p95 = 0.0;
+};
+
+/** One point of the grid: the axes' values and the chosen series' statistics in the chosen years. */
 struct SweepPoint {
     std::vector<double> values;       ///< one per axis
-    double mean = 0.0, p05 = 0.0, p50 = 0.0, p95 = 0.0;
+    /// stats[s * years.size() + y]: series s in years[y] (Sweep's order)
+    std::vector<SweepStats> stats;
     std::vector<double> target_probability;  ///< each of the scenario's targets (at this point)
 };
 
 struct Sweep : RunFacts {
     std::string scenario;              ///< the name of the scenario swept
     std::vector<std::string> axes;     ///< the paths, in grid order
-    std::string series;                ///< the series summarised
-    int year = 0;                      ///< the horizon
+    std::vector<std::string> series;   ///< the series summarised, as given (default: the total)
+    std::vector<int> years;            ///< the years summarised, as given (default: the horizon)
     std::vector<Target> targets;       ///< the scenario's targets at the first point
     std::vector<SweepPoint> points;
     std::vector<std::string> warnings;
@@ -57,11 +63,12 @@ struct Sweep : RunFacts {
 SweepAxis make_sweep_axis(const std::string& path, double lo, double hi, double step);
 
 /** Runs `scenario` at every point of the grid, each point's values applied with with_sets after
- *  the scenario's own. The seed is options.seed, else the scenario's own. Throws InputError,
+ *  the scenario's own, and summarises each of `series` (default the total) in each of `years`
+ *  (default the horizon). The seed is options.seed, else the scenario's own. Throws InputError,
  *  before sampling anything, for no axis, more than kMaxSweepPoints points, an unknown path or a
- *  value the scenario rejects at any point, or a series that does not exist; Interrupted when
- *  stopped. */
+ *  value the scenario rejects at any point, a series that does not exist (naming the nearest) or
+ *  given twice, or a year outside the scenario's years or given twice; Interrupted when stopped. */
 Sweep sweep(const Scenario& scenario, const std::vector<SweepAxis>& axes, const RunOptions& options,
-            const std::string& series = "total");
+            const std::vector<std::string>& series = {"total"}, const std::vector<int>& years = {});
 
 }  // namespace marketsim

@@ -22,8 +22,10 @@ std::string run_summary_text(const Results& results);
  *  central-path CAGR and the warnings, as comment lines. */
 std::string validate_text(const Scenario& scenario);
 
-/** compare: the horizon at a glance, each scenario's total P5/P50/P95 and P(B > A). */
-std::string compare_summary_text(const Comparison& comparison);
+/** compare: the horizon at a glance, each scenario's total P5/P50/P95 and P(B > A); then for each
+ *  what-if, the `top` series whose horizon median moved most (what_moved: the unit's series, then
+ *  the share series apart, in percentage points); none with top 0. */
+std::string compare_summary_text(const Comparison& comparison, std::size_t top = 10);
 
 /** sweep: the points (at most `max_rows` rows, then a count of the rest). */
 std::string sweep_summary_text(const Sweep& sweep, std::size_t max_rows = 40);

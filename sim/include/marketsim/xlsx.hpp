@@ -17,8 +17,10 @@ namespace marketsim {
 std::string bands_workbook(const Scenario& scenario, const Results& results);
 
 /** compare's delta.xlsx: a sheet per what-if with its delta bands against the first scenario and
- *  P(B > A), a fan chart of each delta series (total and members), and a run sheet. */
-std::string delta_workbook(const Comparison& comparison);
+ *  P(B > A), a fan chart of each delta series (total and members); a `moved` sheet with, for each
+ *  what-if, the `top` series whose horizon median moved most (what_moved; then the share series,
+ *  their change in points) and a bar chart of the changes; and a run sheet. */
+std::string delta_workbook(const Comparison& comparison, std::size_t top = 10);
 
 /** sensitivity.xlsx: the index table with a tornado and an index bar chart, the indices by year
  *  with a line chart of the top inputs, and a run sheet. */

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include <tbb/enumerable_thread_specific.h>
 
@@ -125,8 +126,15 @@ struct CompareWorker {
 
 }  // namespace
 
-Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& options) {
-    check_comparable(scenarios);
+Comparison compare(const std::vector<Scenario>& given, const RunOptions& options) {
+    check_comparable(given);
+    // what moved ranks the series by their medians: every scenario computes P50
+    std::vector<Scenario> scenarios = given;
+    for (Scenario& sc : scenarios)
+        if (!find_quantile(sc.quantiles, 0.5)) {
+            sc.quantiles.push_back(0.5);
+            std::sort(sc.quantiles.begin(), sc.quantiles.end());
+        }
     apply_simd(options);
     Comparison out;
     out.seed = options.seed.value_or(scenarios[0].seed);
@@ -235,7 +243,10 @@ Comparison compare(const std::vector<Scenario>& scenarios, const RunOptions& opt
     return out;
 }
 
-std::vector<Moved> what_moved(const Comparison& c, std::size_t k, std::size_t top) {
+namespace {
+
+/** Every series of what-if k with its move, in series order. */
+std::vector<Moved> moves(const Comparison& c, std::size_t k) {
     if (k == 0 || k >= c.bands.size()) throw InputError("what_moved: scenario " + std::to_string(k) + " is not a what-if");
     const Results& a = c.bands[0];
     const Results& b = c.bands[k];
@@ -244,17 +255,33 @@ std::vector<Moved> what_moved(const Comparison& c, std::size_t k, std::size_t to
     for (std::size_t s = 0; s < c.delta[k - 1].series.size(); ++s) {
         Moved m;
         m.series = a.series[s];
+        m.share = m.series.rfind("share:", 0) == 0;
         m.a_p50 = a.band(s, a.years).quantile[median];
         m.b_p50 = b.band(s, b.years).quantile[nearest_quantile(b.quantiles, 0.5)];
         m.change = m.b_p50 - m.a_p50;
-        m.change_pct = m.a_p50 != 0.0 ? m.change / m.a_p50 : 0.0;
+        m.change_pct = m.a_p50 != 0.0 ? m.change / m.a_p50 : std::numeric_limits<double>::quiet_NaN();
         m.prob_b_gt_a = c.greater[k - 1][s * (years + 1) + years];
         out.push_back(m);
     }
+    return out;
+}
+
+std::vector<Moved> ranked(std::vector<Moved> out, std::size_t top) {
     std::stable_sort(out.begin(), out.end(),
                      [](const Moved& x, const Moved& y) { return std::fabs(x.change) > std::fabs(y.change); });
     if (out.size() > top) out.resize(top);
     return out;
+}
+
+}  // namespace
+
+std::vector<Moved> what_moved(const Comparison& c, std::size_t k, std::size_t top) { return ranked(moves(c, k), top); }
+
+std::vector<Moved> what_moved(const Comparison& c, std::size_t k, std::size_t top, MovedSeries which) {
+    std::vector<Moved> all = moves(c, k), kept;
+    for (std::size_t s = 1; s < all.size(); ++s)  // the total (series 0) apart
+        if (all[s].share == (which == MovedSeries::shares)) kept.push_back(all[s]);
+    return ranked(std::move(kept), top);
 }
 
 }  // namespace marketsim

@@ -72,7 +72,7 @@ SweepAxis make_sweep_axis(const std::string& path, double lo, double hi, double 
 }
 
 Sweep sweep(const Scenario& scenario, const std::vector<SweepAxis>& axes, const RunOptions& options,
-            const std::string& series) {
+            const std::vector<std::string>& series, const std::vector<int>& years) {
     if (axes.empty()) throw InputError("sweep needs at least one --set PATH=LO:HI:STEP");
     double total = 1;
     for (const SweepAxis& a : axes) total *= static_cast<double>(a.values.size());
@@ -102,29 +102,54 @@ Sweep sweep(const Scenario& scenario, const std::vector<SweepAxis>& axes, const 
     Sweep out;
     out.scenario = scenarios[0].name;
     for (const SweepAxis& a : axes) out.axes.push_back(a.path);
-    out.series = series;
-    out.year = scenarios[0].horizon;
+    out.series = series.empty() ? std::vector<std::string>{"total"} : series;
+    out.years = years.empty() ? std::vector<int>{scenarios[0].horizon} : years;
     out.targets = scenarios[0].targets;
     out.warnings = scenarios[0].warnings;
     out.seed = options.seed.value_or(scenarios[0].seed);
     out.paths = options.paths;
     RunOptions seeded = options;
     seeded.seed = out.seed;  // common random numbers even if a point moves scenario.seed
-    // the series must exist before anything is sampled (the points share their series)
-    const std::size_t index = detail::find_series(compile_for_run(scenarios[0], out.seed).series, series);
+    // the series and years must exist before anything is sampled (the points share their series
+    // and years: an axis cannot move scenario.base_year or scenario.horizon without changing them)
+    const std::vector<std::string> names = compile_for_run(scenarios[0], out.seed).series;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < out.series.size(); ++i) {
+        try {
+            index.push_back(detail::find_series(names, out.series[i]));
+        } catch (const InputError& e) {
+            throw InputError("--series " + out.series[i] + ": " + e.what());
+        }
+        for (std::size_t j = 0; j < i; ++j)
+            if (out.series[j] == out.series[i]) throw InputError("--series " + out.series[i] + ": given twice");
+    }
+    for (std::size_t i = 0; i < out.years.size(); ++i) {
+        const int y = out.years[i];
+        for (const Scenario& sc : scenarios)
+            if (y < sc.base_year || y > sc.horizon)
+                throw InputError("--year " + std::to_string(y) + ": outside the scenario's years " +
+                                 std::to_string(sc.base_year) + "-" + std::to_string(sc.horizon));
+        for (std::size_t j = 0; j < i; ++j)
+            if (out.years[j] == y) throw InputError("--year " + std::to_string(y) + ": given twice");
+    }
     const StopCheck stop = stop_check(options.stop);
 
     const auto start = std::chrono::steady_clock::now();
     for (std::size_t p = 0; p < points; ++p) {
         const Results r = run(scenarios[p], seeded);
         if (const int reason = stop()) throw Interrupted(reason);  // a point cut short is not a point
-        const Band& b = r.band(index, r.years);
         SweepPoint point;
         point.values = values[p];
-        point.mean = b.mean;
-        point.p05 = b.quantile[nearest_quantile(r.quantiles, 0.05)];
-        point.p50 = b.quantile[nearest_quantile(r.quantiles, 0.5)];
-        point.p95 = b.quantile[nearest_quantile(r.quantiles, 0.95)];
+        for (const std::size_t s : index)
+            for (const int y : out.years) {
+                const Band& b = r.band(s, y - r.base_year);
+                SweepStats st;
+                st.mean = b.mean;
+                st.p05 = b.quantile[nearest_quantile(r.quantiles, 0.05)];
+                st.p50 = b.quantile[nearest_quantile(r.quantiles, 0.5)];
+                st.p95 = b.quantile[nearest_quantile(r.quantiles, 0.95)];
+                point.stats.push_back(st);
+            }
         for (const TargetResult& t : r.targets) point.target_probability.push_back(t.probability);
         out.points.push_back(std::move(point));
         out.threads = r.threads;

@@ -37,22 +37,46 @@ std::string bands_csv(const Results& r, bool ci) {
     return out.str();
 }
 
+namespace {
+
+/** 100 x change / reference, or empty (a missing value) when the reference is 0. */
+std::string percent_field(double change, double reference) {
+    return reference != 0.0 ? format_number(100.0 * change / reference) : std::string();
+}
+
+}  // namespace
+
 std::string delta_csv(const Comparison& c) {
     std::ostringstream out;
     out << "scenario,series,year,mean,sd";
     const Results& first = c.delta.front();
     for (double q : first.quantiles) out << ',' << quantile_column(q);
-    out << ",prob_b_gt_a\n";
+    out << ",prob_b_gt_a,mean_pct,p50_pct\n";
+    const Results& a = c.bands.front();
+    const std::size_t a_median = nearest_quantile(a.quantiles, 0.5);
     for (std::size_t k = 0; k < c.delta.size(); ++k) {
         const Results& d = c.delta[k];
-        for (std::size_t s = 0; s < d.series.size(); ++s)
+        const Results& b = c.bands[k + 1];
+        const std::size_t b_median = nearest_quantile(b.quantiles, 0.5);
+        for (std::size_t s = 0; s < d.series.size(); ++s) {
+            // a share's change is in points of the total, not relative to the share: no percent
+            const bool share = d.series[s].rfind("share:", 0) == 0;
             for (int t = 0; t <= d.years; ++t) {
-                const Band& b = d.band(s, t);
+                const Band& x = d.band(s, t);
                 out << d.scenario << ',' << d.series[s] << ',' << d.base_year + t << ','
-                    << format_number(b.mean) << ',' << format_number(b.sd);
-                for (double q : b.quantile) out << ',' << format_number(q);
-                out << ',' << format_number(c.greater[k][s * static_cast<std::size_t>(d.years + 1) + t]) << '\n';
+                    << format_number(x.mean) << ',' << format_number(x.sd);
+                for (double q : x.quantile) out << ',' << format_number(q);
+                out << ',' << format_number(c.greater[k][s * static_cast<std::size_t>(d.years + 1) + t]) << ',';
+                if (!share) {
+                    const Band &ya = a.band(s, t), &yb = b.band(s, t);
+                    out << percent_field(x.mean, ya.mean) << ','
+                        << percent_field(yb.quantile[b_median] - ya.quantile[a_median], ya.quantile[a_median]);
+                } else {
+                    out << ',';
+                }
+                out << '\n';
             }
+        }
     }
     return out.str();
 }
@@ -63,13 +87,16 @@ std::string sweep_csv(const Sweep& s) {
     out << "series,year,mean,p05,p50,p95";
     for (std::size_t j = 0; j < s.targets.size(); ++j) out << ",p_target" << j + 1;
     out << '\n';
-    for (const SweepPoint& p : s.points) {
-        for (double v : p.values) out << format_number(v) << ',';
-        out << s.series << ',' << s.year << ',' << format_number(p.mean) << ',' << format_number(p.p05) << ','
-            << format_number(p.p50) << ',' << format_number(p.p95);
-        for (double t : p.target_probability) out << ',' << format_number(t);
-        out << '\n';
-    }
+    for (const SweepPoint& p : s.points)
+        for (std::size_t i = 0; i < s.series.size(); ++i)
+            for (std::size_t y = 0; y < s.years.size(); ++y) {
+                const SweepStats& st = p.stats[i * s.years.size() + y];
+                for (double v : p.values) out << format_number(v) << ',';
+                out << s.series[i] << ',' << s.years[y] << ',' << format_number(st.mean) << ',' << format_number(st.p05)
+                    << ',' << format_number(st.p50) << ',' << format_number(st.p95);
+                for (double t : p.target_probability) out << ',' << format_number(t);
+                out << '\n';
+            }
     return out.str();
 }
 

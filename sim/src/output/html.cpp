@@ -339,7 +339,7 @@ std::string fan_chart_svg(const Results& results, std::size_t series, const FanC
 
 std::string chart_css() { return kChartStyle; }
 
-std::string compare_report_html(const Comparison& c) {
+std::string compare_report_html(const Comparison& c, std::size_t top) {
     std::ostringstream o;
     const std::vector<std::string>& scenarios = c.scenarios;
     const std::string unit = c.bands.front().unit;
@@ -357,6 +357,50 @@ std::string compare_report_html(const Comparison& c) {
     for (std::size_t k = 1; k < scenarios.size(); ++k)
         o << fan_svg(c.delta[k - 1], 0, delta_chart("total: " + scenarios[k] + " - " + scenarios.front(), k == 1));
     o << "</div>\n";
+    for (std::size_t k = 1; k < scenarios.size(); ++k) {
+        const std::string pair = esc(scenarios[k]) + " against " + esc(scenarios.front());
+        for (const MovedSeries which : {MovedSeries::values, MovedSeries::shares}) {
+            const std::vector<Moved> moved = what_moved(c, k, top, which);
+            if (moved.empty()) continue;
+            const bool shares = which == MovedSeries::shares;
+            o << "<h2>" << (shares ? "Shares that moved most, " : "What moved most, ") << pair << "</h2>\n<p class=\"sub\">"
+              << "The " << moved.size() << (shares ? " share series" : " series")
+              << " whose median in " << a.base_year + a.years << " moved most"
+              << (shares ? ", as a share of the total; the change in percentage points"
+                         : unit.empty() ? std::string() : ", in " + esc(unit))
+              << ". P(B &gt; A) is the share of paths where " << esc(scenarios[k]) << " is above.</p>\n"
+              << "<table><tr><th class=\"l\">series</th><th>" << esc(scenarios.front()) << " p50</th><th>"
+              << esc(scenarios[k]) << " p50</th><th>change</th>" << (shares ? "" : "<th>change %</th>")
+              << "<th>P(B &gt; A)</th></tr>\n";
+            for (const Moved& m : moved) {
+                o << "<tr><td class=\"l\">" << esc(m.series) << "</td>";
+                if (shares)
+                    o << "<td>" << num(100 * m.a_p50, "%.2f") << "%</td><td>" << num(100 * m.b_p50, "%.2f") << "%</td><td>"
+                      << num(100 * m.change, "%+.2f") << " pts</td>";
+                else
+                    o << "<td>" << num(m.a_p50) << "</td><td>" << num(m.b_p50) << "</td><td>" << num(m.change, "%+.4g")
+                      << "</td><td>" << (std::isfinite(m.change_pct) ? num(100 * m.change_pct, "%+.2f") + "%" : "-")
+                      << "</td>";
+                o << "<td>" << num(m.prob_b_gt_a, "%.3f") << "</td></tr>\n";
+            }
+            o << "</table>\n";
+        }
+        // every dimension's members, their differences path by path
+        const Results& d = c.delta[k - 1];
+        std::string dimension;
+        for (std::size_t s = 1; s < d.series.size(); ++s) {
+            const std::string& name = d.series[s];
+            if (name.find('/') != std::string::npos || name.rfind("share:", 0) == 0) continue;  // cells, shares
+            const std::string dim = name.substr(0, name.find('='));
+            if (dim != dimension) {
+                o << (dimension.empty() ? "" : "</div>\n") << "<h2>By " << esc(dim) << ": " << pair
+                  << ", path by path</h2>\n<div class=\"multiples\">";
+                dimension = dim;
+            }
+            o << fan_svg(d, s, small_multiple(name));
+        }
+        if (!dimension.empty()) o << "</div>\n";
+    }
     const std::optional<std::size_t> q5 = find_quantile(a.quantiles, 0.05), q50 = find_quantile(a.quantiles, 0.5),
                                      q95 = find_quantile(a.quantiles, 0.95);
     o << "<h2>" << a.base_year + a.years << " at a glance</h2>\n<table><tr><th class=\"l\">scenario</th><th>mean</th>";

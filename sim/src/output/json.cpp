@@ -140,8 +140,11 @@ nlohmann::json summary_json(const Sweep& s, const std::vector<SweepAxis>& axes, 
     for (const SweepAxis& ax : axes)
         j["axes"].push_back({{"path", ax.path}, {"low", ax.lo}, {"high", ax.hi}, {"step", ax.step}, {"points", ax.values.size()}});
     j["fixed"] = fixed;
-    j["series"] = s.series;
-    j["year"] = s.year;
+    // one series in one year as before; several as lists
+    if (s.series.size() == 1) j["series"] = s.series.front();
+    else j["series"] = s.series;
+    if (s.years.size() == 1) j["year"] = s.years.front();
+    else j["years"] = s.years;
     j["points"] = s.points.size();
     j["warnings"] = s.warnings;
     return j;
@@ -165,8 +168,18 @@ nlohmann::json calibration_json(const Calibration& c) {
     nlohmann::json j;
     put_facts(j, c);
     j["scenario"] = c.scenario;
-    j["target"] = {{"series", c.target.series}, {"year", c.target.year}, {"value", c.target.value},
-                   {"statistic", statistic_name(c.stat)}};
+    if (c.probability) {
+        j["target"] = {{"series", c.target.series}, {"year", c.target.year}, {"at_least", c.target.value},
+                       {"probability", *c.probability}};
+        j["paths_required"] = c.required;
+        j["paths_meeting_target"] = c.count;
+        j["value_95_interval"] = {c.value_low, c.value_high};
+        j["method"] = "bisection on the exact count of paths at or above the level, to the tolerance; the 95% interval "
+                      "is where the share of paths meeting it crosses the probability -/+ 1.96 sqrt(p (1 - p) / paths)";
+    } else {
+        j["target"] = {{"series", c.target.series}, {"year", c.target.year}, {"value", c.target.value},
+                       {"statistic", statistic_name(c.stat)}};
+    }
     j["path"] = c.path;
     j["value"] = c.value;
     j["value_95_half_width"] = c.value_half_width;

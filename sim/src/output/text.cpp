@@ -25,6 +25,9 @@ std::string fmt(const char* format, double x) {
 
 
 
+/** Four significant digits, as the terminal's tables show values. */
+std::string brief4(double x) { return fmt("%.4g", x); }
+
 /** Six significant digits, for the terminal (files keep every digit). */
 std::string brief(double x) {
     char buf[32];
@@ -132,7 +135,7 @@ std::string validate_text(const Scenario& scenario) {
     return out.str();
 }
 
-std::string compare_summary_text(const Comparison& c) {
+std::string compare_summary_text(const Comparison& c, std::size_t top) {
     const std::vector<std::string>& scenarios = c.scenarios;
     std::ostringstream out;
     char buf[320];
@@ -162,6 +165,46 @@ std::string compare_summary_text(const Comparison& c) {
                       b.quantile[k50], b.quantile[k95], p.c_str());
         out << buf;
     }
+    if (top == 0) return out.str();
+    for (std::size_t k = 1; k < c.bands.size(); ++k)
+        for (const MovedSeries which : {MovedSeries::values, MovedSeries::shares}) {
+            const std::vector<Moved> moved = what_moved(c, k, top, which);
+            if (moved.empty()) continue;
+            const bool shares = which == MovedSeries::shares;
+            std::size_t width = 6;
+            for (const Moved& m : moved) width = std::max(width, m.series.size());
+            out << "\n" << (shares ? "shares that moved most, " : "what moved most, ") << scenarios[k] << " against "
+                << scenarios[0] << ": p50 in " << a.base_year + a.years
+                << (shares ? " as a share of the total, change in percentage points"
+                           : (a.unit.empty() ? std::string() : ", " + a.unit))
+                << '\n';
+            const int wa = static_cast<int>(std::max<std::size_t>(10, scenarios[0].size())),
+                      wb = static_cast<int>(std::max<std::size_t>(10, scenarios[k].size()));
+            // shares change in points: no percent column
+            if (shares)
+                std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %8s\n", static_cast<int>(width), "series", wa,
+                              scenarios[0].c_str(), wb, scenarios[k].c_str(), "change", "P(B > A)");
+            else
+                std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %9s %8s\n", static_cast<int>(width), "series", wa,
+                              scenarios[0].c_str(), wb, scenarios[k].c_str(), "change", "change %", "P(B > A)");
+            out << buf;
+            for (const Moved& m : moved) {
+                const std::string change =
+                    shares ? fmt("%+.2f pts", 100 * m.change) : fmt("%+.4g", m.change);
+                if (shares) {
+                    std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %8.3f\n", static_cast<int>(width),
+                                  m.series.c_str(), wa, fmt("%.2f%%", 100 * m.a_p50).c_str(), wb,
+                                  fmt("%.2f%%", 100 * m.b_p50).c_str(), change.c_str(), m.prob_b_gt_a);
+                } else {
+                    const std::string pct = std::isfinite(m.change_pct) ? fmt("%+.2f%%", 100 * m.change_pct)
+                                                                        : "-";  // A's median is 0
+                    std::snprintf(buf, sizeof buf, "  %-*s %*s %*s %10s %9s %8.3f\n", static_cast<int>(width),
+                                  m.series.c_str(), wa, brief4(m.a_p50).c_str(), wb, brief4(m.b_p50).c_str(),
+                                  change.c_str(), pct.c_str(), m.prob_b_gt_a);
+                }
+                out << buf;
+            }
+        }
     return out.str();
 }
 
@@ -171,12 +214,24 @@ std::string sweep_summary_text(const Sweep& s, std::size_t max_rows) {
     std::snprintf(buf, sizeof buf, "sweep of %s: %zu points on common random numbers, %llu paths each, seed %llu, %.2f s\n",
                   s.scenario.c_str(), s.points.size(), static_cast<unsigned long long>(s.paths),
                   static_cast<unsigned long long>(s.seed), s.elapsed_seconds);
-    out << buf << s.series << " in " << s.year << '\n';
+    out << buf;
+    // one series in one year: it heads the table; several: a column each
+    const bool one = s.series.size() == 1 && s.years.size() == 1;
+    for (std::size_t i = 0; i < s.series.size(); ++i) out << (i ? ", " : "") << s.series[i];
+    out << " in ";
+    for (std::size_t y = 0; y < s.years.size(); ++y) out << (y ? ", " : "") << s.years[y];
+    out << '\n';
     for (std::size_t j = 0; j < s.targets.size(); ++j)
         out << "p_target" << j + 1 << ": P(" << s.targets[j].series << " in " << s.targets[j].year
             << " >= " << format_number(s.targets[j].value) << ")\n";
+    std::size_t width = 6;
+    for (const std::string& name : s.series) width = std::max(width, name.size());
     for (const std::string& a : s.axes) {
         std::snprintf(buf, sizeof buf, "%14s ", a.size() > 14 ? a.substr(a.size() - 14).c_str() : a.c_str());
+        out << buf;
+    }
+    if (!one) {
+        std::snprintf(buf, sizeof buf, " %-*s %4s", static_cast<int>(width), "series", "year");
         out << buf;
     }
     out << "      mean       p05       p50       p95";
@@ -185,27 +240,52 @@ std::string sweep_summary_text(const Sweep& s, std::size_t max_rows) {
         out << buf;
     }
     out << '\n';
-    for (std::size_t i = 0; i < s.points.size() && i < max_rows; ++i) {
-        const SweepPoint& p = s.points[i];
-        for (double v : p.values) {
-            std::snprintf(buf, sizeof buf, "%14.6g ", v);
+    std::size_t rows = 0;
+    const std::size_t per_point = s.series.size() * s.years.size();
+    for (std::size_t i = 0; i < s.points.size(); ++i)
+        for (std::size_t k = 0; k < per_point; ++k, ++rows) {
+            if (rows >= max_rows) continue;
+            const SweepPoint& p = s.points[i];
+            const SweepStats& st = p.stats[k];
+            for (double v : p.values) {
+                std::snprintf(buf, sizeof buf, "%14.6g ", v);
+                out << buf;
+            }
+            if (!one) {
+                std::snprintf(buf, sizeof buf, " %-*s %4d", static_cast<int>(width), s.series[k / s.years.size()].c_str(),
+                              s.years[k % s.years.size()]);
+                out << buf;
+            }
+            std::snprintf(buf, sizeof buf, "%10.4g%10.4g%10.4g%10.4g", st.mean, st.p05, st.p50, st.p95);
             out << buf;
+            for (double t : p.target_probability) {
+                std::snprintf(buf, sizeof buf, "%11.3f", t);
+                out << buf;
+            }
+            out << '\n';
         }
-        std::snprintf(buf, sizeof buf, "%10.4g%10.4g%10.4g%10.4g", p.mean, p.p05, p.p50, p.p95);
-        out << buf;
-        for (double t : p.target_probability) {
-            std::snprintf(buf, sizeof buf, "%11.3f", t);
-            out << buf;
-        }
-        out << '\n';
-    }
-    if (s.points.size() > max_rows) out << "... and " << s.points.size() - max_rows << " more points in sweep.csv\n";
+    if (rows > max_rows) out << "... and " << rows - max_rows << (one ? " more points" : " more rows") << " in sweep.csv\n";
     return out.str();
 }
 
 std::string calibration_text(const Calibration& c) {
-    const char* stat = statistic_name(c.stat);
+    const std::string stat = statistic_name(c.stat);
     std::ostringstream out;
+    if (c.probability) {
+        const std::string p = fmt("%.10g", 100 * *c.probability);
+        out << "calibrate " << c.scenario << ": " << c.path << " so that " << c.target.series << " in " << c.target.year
+            << " is at or above " << format_number(c.target.value) << " in " << p << "% of paths\n"
+            << "  " << c.paths << " paths per evaluation, seed " << c.seed << ", " << c.evaluations
+            << " evaluations in [" << format_number(c.lo) << ", " << format_number(c.hi)
+            << "], bisection on the count of paths to " << format_number(c.tolerance) << '\n'
+            << "  at the solution " << c.count << " of " << c.paths << " paths meet the target (" << c.required
+            << " needed)\n"
+            << "  the solution is good to +/- " << brief(c.value_half_width) << " (95%: " << brief(c.value_low) << " to "
+            << brief(c.value_high) << ", where the share of paths meeting it is " << p << "% -/+ "
+            << fmt("%.2g", 100 * kZ95 * std::sqrt(*c.probability * (1 - *c.probability) / static_cast<double>(c.paths)))
+            << " points)\n";
+        return out.str();
+    }
     out << "calibrate " << c.scenario << ": " << c.path << " so that the " << stat << " of " << c.target.series << " in "
         << c.target.year << " is " << format_number(c.target.value) << '\n'
         << "  " << c.paths << " paths per evaluation, seed " << c.seed << ", " << c.evaluations << " evaluations in ["

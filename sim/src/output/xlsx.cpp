@@ -1,6 +1,7 @@
 #include "marketsim/xlsx.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -166,6 +167,61 @@ void assumptions_sheet(lxw_workbook* wb, const Scenario& sc, const Formats& f) {
     }
 }
 
+/** The `moved` sheet: for each what-if, the `top` series whose horizon median moved most, then the
+ *  share series apart (medians as percentages, the change in points); a bar chart of each what-if's
+ *  changes in the unit. */
+void moved_sheet(lxw_workbook* wb, const Comparison& c, std::size_t top, const Formats& f) {
+    const char* name = "moved";
+    lxw_worksheet* ws = workbook_add_worksheet(wb, name);
+    const Results& a = c.bands.front();
+    const std::vector<std::string> header = {"scenario", "series", "a_p50", "b_p50", "change", "change_pct", "prob_b_gt_a"};
+    for (std::size_t col = 0; col < header.size(); ++col)
+        worksheet_write_string(ws, 0, static_cast<lxw_col_t>(col), header[col].c_str(), f.bold);
+    worksheet_set_column(ws, 0, 0, 24, nullptr);
+    worksheet_set_column(ws, 1, 1, 36, nullptr);
+    worksheet_set_column(ws, 2, 6, 12, nullptr);
+    worksheet_freeze_panes(ws, 1, 0);
+    lxw_format* percent = workbook_add_format(wb);
+    format_set_num_format(percent, "0.00%");
+    lxw_format* points = workbook_add_format(wb);
+    format_set_num_format(points, "+0.00\" pts\";-0.00\" pts\";0.00\" pts\"");
+    lxw_row_t row = 1;
+    std::size_t charts = 0;
+    for (std::size_t k = 1; k < c.bands.size(); ++k)
+        for (const MovedSeries which : {MovedSeries::values, MovedSeries::shares}) {
+            const bool shares = which == MovedSeries::shares;
+            const std::vector<Moved> moved = what_moved(c, k, top, which);
+            const lxw_row_t first = row;
+            for (const Moved& m : moved) {
+                worksheet_write_string(ws, row, 0, c.scenarios[k].c_str(), nullptr);
+                worksheet_write_string(ws, row, 1, m.series.c_str(), nullptr);
+                worksheet_write_number(ws, row, 2, m.a_p50, shares ? percent : f.value);
+                worksheet_write_number(ws, row, 3, m.b_p50, shares ? percent : f.value);
+                worksheet_write_number(ws, row, 4, shares ? 100 * m.change : m.change, shares ? points : f.value);
+                if (!shares && std::isfinite(m.change_pct)) worksheet_write_number(ws, row, 5, m.change_pct, percent);
+                worksheet_write_number(ws, row, 6, m.prob_b_gt_a, f.share);
+                ++row;
+            }
+            if (shares || moved.empty()) continue;
+            lxw_chart* chart = workbook_add_chart(wb, LXW_CHART_BAR);
+            lxw_chart_series* cs = chart_add_series(chart, nullptr, nullptr);
+            chart_series_set_categories(cs, name, first, 1, row - 1, 1);
+            chart_series_set_values(cs, name, first, 4, row - 1, 4);
+            chart_series_set_name(cs, "change of the median");
+            const std::string title = "What moved most, " + c.scenarios[k] + " - " + c.scenarios.front() + ", " +
+                                      std::to_string(a.base_year + a.years) + (a.unit.empty() ? "" : ", " + a.unit);
+            chart_title_set_name(chart, title.c_str());
+            chart_axis_set_reverse(chart->y_axis);  // the largest change at the top
+            chart_axis_set_name(chart->x_axis, a.unit.empty() ? "change" : a.unit.c_str());
+            chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+            lxw_chart_options opt{};
+            opt.x_scale = 1.3;
+            opt.y_scale = 1.3;
+            worksheet_insert_chart_opt(ws, static_cast<lxw_row_t>(1 + charts * 22), 8, chart, &opt);
+            ++charts;
+        }
+}
+
 }  // namespace
 
 std::string bands_workbook(const Scenario& sc, const Results& r) {
@@ -209,7 +265,7 @@ std::string bands_workbook(const Scenario& sc, const Results& r) {
     });
 }
 
-std::string delta_workbook(const Comparison& c) {
+std::string delta_workbook(const Comparison& c, std::size_t top) {
     return workbook_bytes("delta", [&](lxw_workbook* wb, const Formats& f) {
         for (std::size_t k = 0; k < c.delta.size(); ++k) {
             const Results& d = c.delta[k];
@@ -227,6 +283,7 @@ std::string delta_workbook(const Comparison& c) {
                            c.bands.front().unit, false, &c.greater[k]);
             }
         }
+        moved_sheet(wb, c, top, f);
         FactSheet run(wb, "run", f);
         run.fact("comparison", "each sheet: a what-if minus " + c.scenarios.front() +
                                    ", path by path on common random numbers; prob_b_gt_a is the share of paths where "
