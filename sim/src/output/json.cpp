@@ -150,9 +150,12 @@ nlohmann::json summary_json(const Sensitivity& s) {
     j["series"] = s.series;
     j["year"] = s.year;
     j["p50"] = s.p50;
+    j["p05"] = s.p05;
+    j["p95"] = s.p95;
     j["seed_sample_b"] = s.seed_b;
     j["model_evaluations_per_path"] = s.evaluations;
     j["estimators"] = "first order: Saltelli (2010); total: Jansen (1999); grouped draws, pick-freeze over counter-based streams";
+    j["tornado"] = "the median over the tenth of sample A's paths with the input's mean standardized draw lowest and highest";
     j["warnings"] = s.warnings;
     return j;
 }

@@ -221,10 +221,11 @@ std::string sensitivity_text(const Sensitivity& s) {
     char buf[320];
     std::snprintf(buf, sizeof buf,
                   "sensitivity of %s: %s in %d, %llu paths (samples A: seed %llu, B: seed %llu), %.2f s\n"
-                  "median %.6g; Sobol indices with 95%% intervals; tornado: the median with the input at its P10 / P90 "
-                  "(an event: off / forced)\n\n",
+                  "median %.6g (P5 %.6g, P95 %.6g); Sobol indices with 95%% intervals; tornado: the median over the "
+                  "tenth of paths where the input's draws are lowest / highest\n\n",
                   s.scenario.c_str(), s.series.c_str(), s.year, static_cast<unsigned long long>(s.paths),
-                  static_cast<unsigned long long>(s.seed), static_cast<unsigned long long>(s.seed_b), s.elapsed_seconds, s.p50);
+                  static_cast<unsigned long long>(s.seed), static_cast<unsigned long long>(s.seed_b), s.elapsed_seconds, s.p50, s.p05,
+                  s.p95);
     out << buf;
     std::snprintf(buf, sizeof buf, "%-34s %16s %16s %10s %10s\n", "input", "first order", "total", "P50 low", "P50 high");
     out << buf;

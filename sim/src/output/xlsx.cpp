@@ -240,8 +240,8 @@ std::string sensitivity_workbook(const Sensitivity& s) {
         if (n > 0) {
             // the tornado: the chosen year's median with each input low and high, as bars
             lxw_chart* tornado = workbook_add_chart(wb, LXW_CHART_BAR);
-            for (const auto& [col, label] : {std::pair<lxw_col_t, const char*>{8, "input at P10 (event off)"},
-                                             std::pair<lxw_col_t, const char*>{9, "input at P90 (event forced)"}}) {
+            for (const auto& [col, label] : {std::pair<lxw_col_t, const char*>{8, "tenth of paths with the input lowest"},
+                                             std::pair<lxw_col_t, const char*>{9, "tenth of paths with the input highest"}}) {
                 lxw_chart_series* cs = chart_add_series(tornado, nullptr, nullptr);
                 chart_series_set_categories(cs, "indices", 1, 0, n, 0);
                 chart_series_set_values(cs, "indices", 1, col, n, col);
@@ -310,7 +310,8 @@ std::string sensitivity_workbook(const Sensitivity& s) {
         run.number("model evaluations per path", s.evaluations, f.year);
         run.number("elapsed seconds", s.elapsed_seconds, f.value);
         run.fact("estimators", "first order: Saltelli (2010); total: Jansen (1999); 95% intervals");
-        run.fact("tornado", "the median with the input at its P10 and P90 (an event: off and forced)");
+        run.fact("tornado", "the median over the tenth of paths with the input's mean standardized draw lowest and "
+                              "highest");
     });
 }
 
