@@ -110,7 +110,8 @@ Command add_sensitivity(CLI::App& app, Shared& shared) {
                 "Outputs, comma-separated, from csv, json, xlsx (a workbook with native charts) and html (report.html); "
                 "default csv,json: csv (sensitivity.csv, sensitivity_by_year.csv; with --settings settings.csv, "
                 "spider.csv), json, xlsx (sensitivity.xlsx; with --settings settings.xlsx), html (report.html)",
-                "Add report.html (the tornado and the indices by year) and sensitivity.xlsx");
+                "Add report.html (the tornado and the indices by year; with --settings the tornado, the spider and "
+                "the table) and sensitivity.xlsx (with --settings settings.xlsx)");
     return {cmd, [a, paths] {
                 a->paths_given = paths->count() > 0;
                 return sensitivity_command(*a);
