@@ -18,7 +18,8 @@ PUBLIC = {
     "error.hpp": "core", "numbers.hpp": "core", "interrupt.hpp": "core", "cluster.hpp": "core",
     "version.hpp": "core", "scenario.hpp": "scenario", "simd.hpp": "sampling",
     "quantiles.hpp": "stats", "run.hpp": "engine", "compare.hpp": "analysis", "sweep.hpp": "analysis",
-    "calibrate.hpp": "analysis", "sensitivity.hpp": "analysis", "bench.hpp": "analysis",
+    "calibrate.hpp": "analysis", "sensitivity.hpp": "analysis", "settings.hpp": "analysis",
+    "bench.hpp": "analysis",
     "csv.hpp": "output", "json.hpp": "output", "text.hpp": "output", "xlsx.hpp": "output",
     "html.hpp": "output", "files.hpp": "output", "marketsim.hpp": "output",
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,11 +12,14 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
+#include "marketsim/scenario.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -798,4 +802,120 @@ TEST_CASE("a full disk or an unwritable folder gives a clear error and leaves ea
     CHECK(ro.code == 2);
     CHECK(ro.err.find("--out small/new: cannot create the folder") != std::string::npos);
     CHECK(read(mnt / "r" / "bands.csv") == bands);
+}
+
+TEST_CASE("sensitivity settings writes the tornado and spider tables, summary, report and workbook", "[cli][xlsx]") {
+    const fs::path dir = fresh_dir("marketsim_cli_settings");
+    const std::string a = "'" + scenario("baseline.toml") + "'";
+    const auto read = [&](const fs::path& p) {
+        std::ifstream f(p);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        return ss.str();
+    };
+    const Outcome o = cli("sensitivity " + a + " --settings --paths 2000 --format csv,json,xlsx,html --out t -q", dir);
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.empty());
+    // every numeric input but the target's value: a row each, largest swing first
+    std::size_t inputs = 0;
+    for (const marketsim::NumericInput& in : marketsim::numeric_inputs(marketsim::load_scenario(scenario("baseline.toml"))))
+        inputs += in.path.rfind("target[", 0) != 0;
+    CHECK(inputs == 44);
+    std::string top;
+    {
+        std::ifstream csv(dir / "t" / "settings.csv");
+        std::string line;
+        std::getline(csv, line);
+        CHECK(line == "rank,path,value,range,clamped,low,high,p50_low,p50_high,swing,mean_low,mean_high,p_target1_low,"
+                      "p_target1_high,p50");
+        std::size_t rows = 0;
+        double previous = INFINITY;
+        while (std::getline(csv, line)) {
+            std::vector<std::string> f;
+            std::stringstream row(line);
+            for (std::string x; std::getline(row, x, ',');) f.push_back(x);
+            REQUIRE(f.size() == 15);
+            CHECK(f[0] == std::to_string(rows + 1));
+            if (rows == 0) top = f[1];
+            const double swing = std::stod(f[9]);
+            CHECK(swing <= previous);
+            CHECK(swing == Approx(std::fabs(std::stod(f[8]) - std::stod(f[7]))).epsilon(1e-12));
+            previous = swing;
+            ++rows;
+        }
+        CHECK(rows == inputs);
+    }
+    CHECK(top == "scenario.base_value");  // -/+20% of the value moves every path by -/+20%
+    {
+        std::ifstream csv(dir / "t" / "spider.csv");
+        std::string line;
+        std::getline(csv, line);
+        CHECK(line == "path,point,position,value,p50");
+        std::size_t rows = 0;
+        while (std::getline(csv, line)) ++rows;
+        CHECK(rows == 5 * inputs);
+    }
+    std::ifstream js(dir / "t" / "summary.json");
+    const nlohmann::json j = nlohmann::json::parse(js);
+    CHECK(j["inputs"].size() == inputs);
+    CHECK(j["paths"] == 2000);
+    CHECK(j["inputs"][0]["path"] == top);
+    CHECK(j["inputs"][0]["spider"].size() == 5);
+    const std::string html = read(dir / "t" / "report.html");
+    std::size_t svgs = 0;
+    for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
+    CHECK(svgs == 2);  // the tornado, the spider
+    CHECK(html.find("Tornado") != std::string::npos);
+    CHECK(html.find("Spider") != std::string::npos);
+    for (const char* outside : {"src=", "href=", "url(", "@import", "<script", "<link"}) {
+        INFO("found " << outside);
+        CHECK(html.find(outside) == std::string::npos);
+    }
+    {
+        std::ofstream py(dir / "read.py");
+        py << R"(import re, zipfile, xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+z = zipfile.ZipFile('t/settings.xlsx')
+book = ET.fromstring(z.read('xl/workbook.xml'))
+charts = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n)]
+print('sheets', ','.join(s.get('name') for s in book.find('m:sheets', ns)))
+print('charts', len(charts), 'line', sum('c:lineChart' in c for c in charts), 'bar', sum('c:barChart' in c for c in charts))
+strings = [t.text for t in ET.fromstring(z.read('xl/sharedStrings.xml')).iter('{%s}t' % ns['m'])]
+for c in ET.fromstring(z.read('xl/worksheets/sheet1.xml')).iter('{%s}c' % ns['m']):
+    if c.get('r') == 'B2':
+        print('top', strings[int(c.find('m:v', ns).text)])
+)";
+    }
+    const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read.py 2>&1");
+    INFO(x.out << x.err);
+    CHECK(x.out.find("sheets settings,spider,run") != std::string::npos);
+    CHECK(x.out.find("charts 2 line 1 bar 1") != std::string::npos);  // the tornado, the spider
+    CHECK(x.out.find("top " + top) != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("sensitivity settings refuses a bad range - naming the flag - exits 2 and writes nothing", "[cli][bad_input]") {
+    const fs::path dir = fresh_dir("marketsim_cli_settings_bad");
+    const std::string a = "sensitivity '" + scenario("baseline.toml") + "' --paths 100 --out x ";
+    const std::pair<std::string, std::string> cases[] = {
+        {"--settings --range growth.rat=0.04:0.06", "--range growth.rat=0.04:0.06: 'growth.rat' is not a numeric input"},
+        {"--settings --range growth.rat=0.04:0.06", "did you mean 'growth.rate'?"},
+        {"--settings --range growth.rate=0.06:0.04", "--range growth.rate=0.06:0.04: the low end 0.06 is above the high end 0.04"},
+        {"--settings --range growth.rate=0.04", "--range growth.rate=0.04: expected PATH=LO:HI"},
+        {"--settings --range event.global_slowdown.probability=0:1.5",
+         "1.5 is outside the valid range of event.global_slowdown.probability, [0, 1]"},
+        {"--settings --range region.europe.share=0:0.5", "0 is outside the valid range of region.europe.share, (0, 1)"},
+        {"--settings --range target[0].value=50:60", "'target[0].value' is not a numeric input"},
+        {"--range growth.rate=0.04:0.06", "--range chooses the ends of --settings; add --settings"},
+        {"--settings --series totl", "did you mean 'total'?"},
+    };
+    for (const auto& [args, message] : cases) {
+        const Outcome o = cli(a + args, dir);
+        INFO(args << "\n" << o.err);
+        CHECK(o.code == 2);
+        CHECK(o.err.find(message) != std::string::npos);
+        CHECK_FALSE(fs::exists(dir / "x"));
+    }
+    fs::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 #include "marketsim/compare.hpp"
 #include "marketsim/run.hpp"
 #include "marketsim/sensitivity.hpp"
+#include "marketsim/settings.hpp"
 #include "marketsim/sweep.hpp"
 
 namespace marketsim {
@@ -29,6 +30,15 @@ std::string sweep_csv(const Sweep& sweep);
 /** sensitivity.csv: input,partition,first_order,first_order_lo,first_order_hi,total,total_lo,
  *  total_hi,p50_low,p50_high,p50 for the chosen year, top input first. */
 std::string sensitivity_csv(const Sensitivity& sensitivity);
+
+/** settings.csv (sensitivity --settings): rank,path,value,range,clamped,low,high,p50_low,p50_high,
+ *  swing,mean_low,mean_high, then p_target<i>_low and p_target<i>_high per target, and p50 (the
+ *  scenario as it is); one row per input, largest swing first. */
+std::string settings_csv(const SettingsSensitivity& settings);
+
+/** spider.csv: path,point,position,value,p50 with the points low, halfway_low, value,
+ *  halfway_high and high (position -1, -0.5, 0, 0.5, 1) of each input, in settings.csv's order. */
+std::string spider_csv(const SettingsSensitivity& settings);
 
 /** sensitivity_by_year.csv: input,year,first_order,first_order_half_width,total,total_half_width. */
 std::string sensitivity_by_year_csv(const Sensitivity& sensitivity);

@@ -8,6 +8,7 @@
 #include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 #include "marketsim/sensitivity.hpp"
+#include "marketsim/settings.hpp"
 
 namespace marketsim {
 
@@ -52,5 +53,8 @@ std::string compare_report_html(const Comparison& comparison, std::size_t top = 
 
 /** sensitivity: the tornado and the total indices by year. */
 std::string sensitivity_report_html(const Sensitivity& sensitivity);
+
+/** sensitivity --settings: the tornado of the largest swings, the spider and every input's row. */
+std::string settings_report_html(const SettingsSensitivity& settings);
 
 }  // namespace marketsim

@@ -9,6 +9,7 @@
 #include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 #include "marketsim/sensitivity.hpp"
+#include "marketsim/settings.hpp"
 #include "marketsim/sweep.hpp"
 
 namespace marketsim {
@@ -27,6 +28,10 @@ nlohmann::json summary_json(const Sweep& sweep, const std::vector<SweepAxis>& ax
 
 /** sensitivity's summary.json. */
 nlohmann::json summary_json(const Sensitivity& sensitivity);
+
+/** sensitivity --settings' summary.json: the scenario as it is (median, mean, targets) and every
+ *  input's ends and spider points, largest swing first. */
+nlohmann::json summary_json(const SettingsSensitivity& settings);
 
 /** calibration.json: the solution, its Monte Carlo half-width, the statistic there, the bracket
  *  and the evaluations. */

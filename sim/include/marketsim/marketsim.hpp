@@ -8,8 +8,8 @@
  *      std::string csv = marketsim::bands_csv(results, false);
  *
  *  The headers, one per concept: scenario.hpp (a resolved scenario and reading one), run.hpp
- *  (sampling it into bands), compare.hpp, sweep.hpp, calibrate.hpp, sensitivity.hpp, bench.hpp
- *  (the verbs built on a run), csv.hpp, json.hpp, text.hpp, xlsx.hpp, html.hpp, files.hpp (the
+ *  (sampling it into bands), compare.hpp, sweep.hpp, calibrate.hpp, sensitivity.hpp, settings.hpp,
+ *  bench.hpp (the verbs built on a run), csv.hpp, json.hpp, text.hpp, xlsx.hpp, html.hpp, files.hpp (the
  *  writers; they take results and never run anything), quantiles.hpp, numbers.hpp, error.hpp,
  *  interrupt.hpp, simd.hpp, cluster.hpp, version.hpp.
  */
@@ -28,6 +28,7 @@
 #include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 #include "marketsim/sensitivity.hpp"
+#include "marketsim/settings.hpp"
 #include "marketsim/simd.hpp"
 #include "marketsim/sweep.hpp"
 #include "marketsim/text.hpp"

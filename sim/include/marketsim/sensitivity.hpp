@@ -17,11 +17,15 @@
  *  counter, so swapping a group changes no other draw. Sums run in fixed blocks of paths, so the
  *  indices are the same on any thread count.
  *
- *  Tornado: the median of the output with a group's normals all at -1.2816 and at +1.2816 (their
- *  10th and 90th percentiles), an uncertain impact at its own 10th and 90th percentiles, and with
- *  an event off and forced (probability 1; a `once` event in the year its draw gives with p = 1);
- *  "annual tails" with every year's W (the sum of its squared t-scale normals) at chi2(nu)'s 10th
- *  and 90th percentiles: its low end holds the wildest years, its high end the calmest.
+ *  Tornado (binned, as a change-in-output tornado bins an input): the paths of sample A ranked by
+ *  the group's mean standardized draw (its normals as they are; an event's firings as
+ *  (x - p) / sqrt(p (1 - p)); an uncertain impact as (J - mean) / sd; a year's t-scale W as
+ *  (W - nu) / sqrt(2 nu), so that the low end holds the wildest years), ties by path index; the
+ *  ends are the output's median over the bottom and the top tenth of the paths (floor(paths / 10),
+ *  at least 1). A median over m paths lies between the overall ceil(m/2)-th smallest and
+ *  ceil(m/2)-th largest values, about the output's P5 and P95: no bar is wider than the output's
+ *  own spread. A group whose score is the same on every path (an event of probability 0 or 1)
+ *  has both ends at the median.
  */
 #include <cstdint>
 #include <string>
@@ -38,8 +42,8 @@ struct SensitivityInput {
     bool is_event = false;
     std::vector<double> first_order, first_order_half_width;  ///< per year t = 1..years
     std::vector<double> total, total_half_width;              ///< per year t = 1..years
-    double p50_low = 0.0;   ///< tornado: the chosen year's median with the group at its P10 (event: off)
-    double p50_high = 0.0;  ///< ... at its P90 (event: forced)
+    double p50_low = 0.0;   ///< tornado: the chosen year's median over the tenth of paths with the group's lowest score
+    double p50_high = 0.0;  ///< ... over the tenth with its highest
 };
 
 /** The facts' seed is sample A's and its paths are per sample. */
@@ -50,7 +54,8 @@ struct Sensitivity : RunFacts {
     int base_year = 0;
     int year = 0;            ///< the year the table is sorted by
     std::vector<double> variance;  ///< of the series, per year t = 1..years
-    double p50 = 0.0;        ///< the chosen year's median with every draw free
+    double p50 = 0.0;        ///< the chosen year's median with every draw free (sample A)
+    double p05 = 0.0, p95 = 0.0;  ///< ... its P5 and P95 (type 7)
     /// the inputs by total index in `year`, largest first, then the persistent/annual partition
     std::vector<SensitivityInput> inputs;
     std::uint64_t seed_b = 0;  ///< sample B's seed

@@ -10,6 +10,7 @@
 #include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 #include "marketsim/sensitivity.hpp"
+#include "marketsim/settings.hpp"
 #include "marketsim/sweep.hpp"
 
 namespace marketsim {
@@ -35,6 +36,10 @@ std::string calibration_text(const Calibration& calibration);
 
 /** sensitivity: the index table and the tornado. */
 std::string sensitivity_text(const Sensitivity& sensitivity);
+
+/** sensitivity --settings: the median at each input's ends, largest swing first (at most
+ *  `max_rows` rows, then a count of the rest). */
+std::string settings_text(const SettingsSensitivity& settings, std::size_t max_rows = 25);
 
 /** bench: what is timed, one row per thread count, the kernels. */
 std::string bench_table(const BenchReport& report);

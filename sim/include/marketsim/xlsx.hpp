@@ -8,6 +8,7 @@
 #include "marketsim/run.hpp"
 #include "marketsim/scenario.hpp"
 #include "marketsim/sensitivity.hpp"
+#include "marketsim/settings.hpp"
 
 namespace marketsim {
 
@@ -25,5 +26,10 @@ std::string delta_workbook(const Comparison& comparison, std::size_t top = 10);
 /** sensitivity.xlsx: the index table with a tornado and an index bar chart, the indices by year
  *  with a line chart of the top inputs, and a run sheet. */
 std::string sensitivity_workbook(const Sensitivity& sensitivity);
+
+/** settings.xlsx (sensitivity --settings): the settings.csv table with a tornado bar chart of the
+ *  twenty largest swings, a spider sheet (each input's five points) with a line chart of the six
+ *  largest, and a run sheet. */
+std::string settings_workbook(const SettingsSensitivity& settings);
 
 }  // namespace marketsim

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
+#include <utility>
 
-#include <boost/math/distributions/chi_squared.hpp>
 #include <tbb/enumerable_thread_specific.h>
 
 #include "core/hash.hpp"
@@ -95,12 +96,26 @@ std::vector<Group> make_groups(const Model& m, const Scenario& sc) {
     return out;
 }
 
-/** How one evaluation mixes the samples: group g from B (swap), or pinned (tornado). */
+/** How one evaluation mixes the samples: group g from B (swap), or sample A or B itself. */
 struct Mix {
     const Group* group = nullptr;
     bool all_b = false;  ///< sample B itself
-    int pin = 0;         ///< -1 / +1: the group's normals at -/+ kZ90, events off / forced
 };
+
+/** An uncertain impact's mean and standard deviation (PERT: its Beta(alpha, beta) on [low, high]). */
+std::pair<double, double> impact_moments(const ThreePoint& r) {
+    const double l = r.low, m = r.mode, h = r.high;
+    switch (r.kind) {
+        case ThreePoint::Kind::uniform: return {0.5 * (l + h), (h - l) / std::sqrt(12.0)};
+        case ThreePoint::Kind::triangular:
+            return {(l + m + h) / 3, std::sqrt((l * l + m * m + h * h - l * m - l * h - m * h) / 18)};
+        case ThreePoint::Kind::pert:
+        default: {
+            const double a = r.alpha, b = r.beta;
+            return {l + (h - l) * a / (a + b), (h - l) * std::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)))};
+        }
+    }
+}
 
 /** One thread's sampler, a chunk's draws of both samples (so that any mix of them costs no
  *  further Philox call), and the chosen series' values of the evaluations of the chunk. */
@@ -108,9 +123,9 @@ class SensitivityWorker {
 public:
     SensitivityWorker(const Model& m, std::uint64_t seed_b, std::uint32_t series, int t_year,
                       const std::vector<Group>& groups, std::vector<double>& block_sums, std::vector<double>& base_value,
-                      std::vector<double>& low, std::vector<double>& high)
+                      std::vector<double>& scores)
         : m_(&m), seed_b_(seed_b), series_(series), t_year_(t_year), groups_(&groups), block_sums_(&block_sums),
-          base_value_(&base_value), low_(&low), high_(&high), sampler_(m) {
+          base_value_(&base_value), scores_(&scores), sampler_(m) {
         const std::size_t cap = sampler_.capacity(), t_count = static_cast<std::size_t>(m.years) + 1;
         a_ = kernels::aligned_zeros<float>(t_count * m.factor_draws() * cap);
         b_ = kernels::aligned_zeros<float>(t_count * m.factor_draws() * cap);
@@ -121,18 +136,14 @@ public:
         fab_.resize(fa_.size());
         once_a_.resize(m.events.size() * cap);
         once_b_.resize(once_a_.size());
-        once_forced_.resize(once_a_.size());
         impact_a_.resize(m.events.size() * cap);
         impact_b_.resize(impact_a_.size());
         const std::size_t nu = static_cast<std::size_t>(m.annual_tails);
         ta_ = kernels::aligned_zeros<float>(t_count * nu * cap);
         tb_ = kernels::aligned_zeros<float>(t_count * nu * cap);
-        if (nu) {
-            // a pinned tails group: every normal at sqrt(q / nu), so that W is chi2(nu)'s P10 (-) or P90 (+)
-            const boost::math::chi_squared_distribution<double> chi2(static_cast<double>(nu));
-            tail_pin_low_ = static_cast<float>(std::sqrt(boost::math::quantile(chi2, 0.1) / static_cast<double>(nu)));
-            tail_pin_high_ = static_cast<float>(std::sqrt(boost::math::quantile(chi2, 0.9) / static_cast<double>(nu)));
-        }
+        score_.resize(cap);
+        for (const EventModel& ev : m.events)
+            impact_moments_.push_back(ev.impact_range ? impact_moments(*ev.impact_range) : std::pair<double, double>{0.0, 0.0});
     }
 
     /** Bytes one worker holds for `model`. */
@@ -140,7 +151,7 @@ public:
         const double cap = kernels::chunk_capacity(m), t_count = m.years + 1.0;
         return kernels::chunk_bytes(m) +
                cap * t_count * (2.0 * 4 * m.factor_draws() + 2.0 * m.events.size() + 3.0 * 8 + 2.0 * 4 * m.annual_tails) +
-               cap * m.events.size() * (3.0 * 4 + 2.0 * 8);
+               cap * m.events.size() * (2.0 * 4 + 2.0 * 8) + cap * 8.0;
     }
 
     /** Per block: sums for A and B per year (4), and per group and year the two estimators' terms (4). */
@@ -179,7 +190,6 @@ public:
                 if (ev.first_fire > ev.last_fire) continue;
                 kernels::chunk_once(m.seed, first, cap, ev, once_a_.data() + e * cap);
                 kernels::chunk_once(seed_b_, first, cap, ev, once_b_.data() + e * cap);
-                kernels::chunk_once(m.seed, first, cap, ev, once_forced_.data() + e * cap, 1.0);  // the tornado's forced end
                 continue;
             }
             for (int f = ev.first_fire; f <= ev.last_fire; ++f) {
@@ -222,15 +232,9 @@ public:
                     s[2] += total_term;
                     s[3] += total_term * total_term;
                 }
-            for (const int pin : {-1, 1}) {
-                Mix tornado;
-                tornado.group = &(*groups_)[g];
-                tornado.pin = pin;
-                evaluate(tornado, first, lanes, fab_);
-                std::vector<double>& out = pin < 0 ? *low_ : *high_;
-                for (std::uint32_t i = 0; i < lanes; ++i)
-                    out[g * paths + first + i] = fab_[static_cast<std::size_t>(t_year_) * cap + i];
-            }
+            // the tornado's ranking: the group's mean standardized draw on each path of sample A
+            group_score((*groups_)[g], lanes);
+            std::copy_n(score_.begin(), lanes, scores_->begin() + static_cast<std::ptrdiff_t>(g * paths + first));
         }
     }
 
@@ -254,22 +258,77 @@ private:
             &draws);
     }
 
+    /** score_[lane]: the mean over group g's draws on sample A, each standardized to mean 0 and
+     *  variance 1: its normals as they are; an event's firing in a year (or a `once` event's firing
+     *  at all) as (x - p) / sqrt(p (1 - p)), 0 when p is 0 or 1; an uncertain impact as
+     *  (J - mean) / sd; a year's t-scale W = sum of its squared normals as (W - nu) / sqrt(2 nu), so
+     *  that a low score holds wild years. 0 for a group without draws. */
+    void group_score(const Group& g, std::uint32_t lanes) {
+        const Model& m = *m_;
+        const int n = m.years;
+        const std::uint32_t cap = capacity(), nd = m.factor_draws();
+        std::fill(score_.begin(), score_.end(), 0.0);
+        double count = 0;
+        for (int t = 0; t <= n; ++t) {
+            const std::vector<char>& mask = t == 0 ? g.persistent : g.annual;
+            for (std::uint32_t k = 0; k < nd; ++k) {
+                if (!mask[k]) continue;
+                const float* z = a_.get() + (static_cast<std::size_t>(t) * nd + k) * cap;
+                for (std::uint32_t i = 0; i < lanes; ++i) score_[i] += z[i];
+                ++count;
+            }
+        }
+        for (std::size_t e = 0; e < m.events.size(); ++e) {
+            const EventModel& ev = m.events[e];
+            if (g.events[e] && ev.first_fire <= ev.last_fire) {
+                const double p = ev.probability, sd = std::sqrt(p * (1 - p));
+                if (ev.once) {
+                    if (sd > 0)
+                        for (std::uint32_t i = 0; i < lanes; ++i) score_[i] += ((once_a_[e * cap + i] != 0) - p) / sd;
+                    ++count;
+                } else {
+                    for (int f = ev.first_fire; f <= ev.last_fire; ++f) {
+                        const std::uint8_t* x = fire_a_.data() + (e * (static_cast<std::size_t>(n) + 1) + static_cast<std::size_t>(f)) * cap;
+                        if (sd > 0)
+                            for (std::uint32_t i = 0; i < lanes; ++i) score_[i] += (x[i] - p) / sd;
+                        ++count;
+                    }
+                }
+            }
+            if (g.impacts[e] && ev.impact_range) {
+                const auto [mean, sd] = impact_moments_[e];
+                if (sd > 0)
+                    for (std::uint32_t i = 0; i < lanes; ++i) score_[i] += (impact_a_[e * cap + i] - mean) / sd;
+                ++count;
+            }
+        }
+        if (g.tails && m.annual_tails) {
+            const std::size_t nu = static_cast<std::size_t>(m.annual_tails);
+            const double scale = std::sqrt(2.0 * static_cast<double>(nu));
+            for (int t = 1; t <= n; ++t) {
+                const float* z = ta_.get() + static_cast<std::size_t>(t) * nu * cap;
+                for (std::uint32_t i = 0; i < lanes; ++i) {
+                    double w = 0;
+                    for (std::size_t k = 0; k < nu; ++k) w += static_cast<double>(z[k * cap + i]) * z[k * cap + i];
+                    score_[i] += (w - static_cast<double>(nu)) / scale;
+                }
+                ++count;
+            }
+        }
+        if (count > 0)
+            for (std::uint32_t i = 0; i < lanes; ++i) score_[i] /= count;
+    }
+
     static void normals(void* self, int t, float* z) {
         const auto& w = *static_cast<SensitivityWorker*>(self);
         const Mix& mix = *w.mix_;
         const std::uint32_t nd = w.m_->factor_draws(), cap = w.sampler_.capacity();
         const std::size_t at = static_cast<std::size_t>(t) * nd * cap;
         const std::vector<char>* mask = mix.group ? (t == 0 ? &mix.group->persistent : &mix.group->annual) : nullptr;
-        const auto pinned = static_cast<float>(mix.pin * kZ90);
         for (std::uint32_t k = 0; k < nd; ++k) {
             const bool in = mask && (*mask)[k];
-            float* row = z + static_cast<std::size_t>(k) * cap;
-            if (in && mix.pin) {
-                std::fill(row, row + cap, pinned);
-            } else {
-                const float* from = (mix.all_b || in ? w.b_ : w.a_).get();
-                std::copy_n(from + at + static_cast<std::size_t>(k) * cap, cap, row);
-            }
+            const float* from = (mix.all_b || in ? w.b_ : w.a_).get();
+            std::copy_n(from + at + static_cast<std::size_t>(k) * cap, cap, z + static_cast<std::size_t>(k) * cap);
         }
     }
 
@@ -278,38 +337,26 @@ private:
         const Mix& mix = *w.mix_;
         const std::uint32_t cap = w.sampler_.capacity();
         const bool in = mix.group && mix.group->events[e];
-        if (in && mix.pin) {
-            std::fill(out, out + cap, static_cast<std::uint8_t>(mix.pin > 0));
-            return;
-        }
         const std::vector<std::uint8_t>& from = mix.all_b || in ? w.fire_b_ : w.fire_a_;
         std::copy_n(from.data() + (e * (static_cast<std::size_t>(w.m_->years) + 1) + static_cast<std::size_t>(t)) * cap, cap, out);
     }
 
-    /** A once event's firing year: off, forced (probability 1 on sample A's draw), or A's or B's. */
+    /** A once event's firing year: A's or B's. */
     static void once(void* self, std::size_t e, std::int32_t* out) {
         const auto& w = *static_cast<SensitivityWorker*>(self);
         const Mix& mix = *w.mix_;
         const std::uint32_t cap = w.sampler_.capacity();
         const bool in = mix.group && mix.group->events[e];
-        if (in && mix.pin < 0) {
-            std::fill(out, out + cap, 0);
-            return;
-        }
-        const std::vector<std::int32_t>& from = in && mix.pin > 0 ? w.once_forced_ : mix.all_b || in ? w.once_b_ : w.once_a_;
+        const std::vector<std::int32_t>& from = mix.all_b || in ? w.once_b_ : w.once_a_;
         std::copy_n(from.data() + e * cap, cap, out);
     }
 
-    /** An uncertain impact: pinned at its P10 or P90, or A's or B's draw. */
+    /** An uncertain impact: A's or B's draw. */
     static void impacts(void* self, std::size_t e, double* out) {
         const auto& w = *static_cast<SensitivityWorker*>(self);
         const Mix& mix = *w.mix_;
         const std::uint32_t cap = w.sampler_.capacity();
         const bool in = mix.group && mix.group->impacts[e];
-        if (in && mix.pin) {
-            std::fill(out, out + cap, w.m_->events[e].impact_range->quantile_of_normal(mix.pin * kZ90));
-            return;
-        }
         const std::vector<double>& from = mix.all_b || in ? w.impact_b_ : w.impact_a_;
         std::copy_n(from.data() + e * cap, cap, out);
     }
@@ -319,10 +366,6 @@ private:
         const Mix& mix = *w.mix_;
         const std::size_t nu = static_cast<std::size_t>(w.m_->annual_tails), cap = w.sampler_.capacity();
         const bool in = mix.group && mix.group->tails;
-        if (in && mix.pin) {
-            std::fill(z, z + nu * cap, mix.pin < 0 ? w.tail_pin_low_ : w.tail_pin_high_);
-            return;
-        }
         const float* from = (mix.all_b || in ? w.tb_ : w.ta_).get();
         std::copy_n(from + static_cast<std::size_t>(t) * nu * cap, nu * cap, z);
     }
@@ -334,17 +377,17 @@ private:
     const std::vector<Group>* groups_;
     std::vector<double>* block_sums_;
     std::vector<double>* base_value_;
-    std::vector<double>* low_;
-    std::vector<double>* high_;
+    std::vector<double>* scores_;
     ChunkSampler sampler_;
     const Mix* mix_ = nullptr;
     hwy::AlignedFreeUniquePtr<float[]> a_, b_;   ///< (years + 1) x factor_draws x capacity: the samples' normals
     std::vector<std::uint8_t> fire_a_, fire_b_;  ///< events x (years + 1) x capacity: their firings
-    std::vector<double> fa_, fb_, fab_;          ///< (years + 1) x capacity: f(A), f(B), f(A_B^g) or a tornado end
-    std::vector<std::int32_t> once_a_, once_b_, once_forced_;  ///< events x capacity: once events' firing years
+    std::vector<double> fa_, fb_, fab_;          ///< (years + 1) x capacity: f(A), f(B), f(A_B^g)
+    std::vector<std::int32_t> once_a_, once_b_;  ///< events x capacity: once events' firing years
     std::vector<double> impact_a_, impact_b_;    ///< events x capacity: uncertain impacts
     hwy::AlignedFreeUniquePtr<float[]> ta_, tb_;  ///< (years + 1) x annual_tails x capacity: the samples' t-scale normals
-    float tail_pin_low_ = 0.0f, tail_pin_high_ = 0.0f;  ///< a pinned tails group's normals (W at its P10, P90)
+    std::vector<double> score_;                  ///< capacity: a group's score on each lane
+    std::vector<std::pair<double, double>> impact_moments_;  ///< per event: its uncertain impact's mean and sd
 };
 
 }  // namespace
@@ -373,7 +416,7 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
     // B: an independent seed derived from A's, so the analysis is reproducible from the scenario's seed
     out.seed_b = (fnv1a64("marketsim sensitivity sample B") ^ (m.seed * 0x9e3779b97f4a7c15ull)) & ((1ull << 63) - 1);
     out.paths = options.paths;
-    out.evaluations = static_cast<int>(2 + 3 * g_count);
+    out.evaluations = static_cast<int>(2 + g_count);
     out.threads = threads;
     out.processes = cluster::size();
     out.simd = simd::target();
@@ -385,16 +428,16 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
 
     const std::uint64_t paths = options.paths, blocks = (paths + kBlockPaths - 1) / kBlockPaths;
     const std::size_t per_block = SensitivityWorker::per_block(m, g_count);
-    // per block: the sums; per path: the base value and each group's two tornado values (and a
-    // sorted copy of each median's input); per thread: a worker
-    require_memory(8.0 * (static_cast<double>(blocks * per_block) + 2.0 * static_cast<double>(paths) * (1.0 + 2.0 * g_count)) +
+    // per block: the sums; per path: the base value, each group's score, a sorted copy of the base
+    // value and the path order of the tornado's tenths; per thread: a worker
+    require_memory(8.0 * (static_cast<double>(blocks * per_block) + static_cast<double>(paths) * (3.0 + g_count)) +
                        threads * SensitivityWorker::bytes(m),
                    "use fewer --paths");
     std::vector<double> block_sums(blocks * per_block, 0.0);
-    std::vector<double> base_value(paths), low(g_count * paths), high(g_count * paths);
+    std::vector<double> base_value(paths), scores(g_count * paths);
 
     tbb::enumerable_thread_specific<SensitivityWorker> workers(
-        [&] { return SensitivityWorker(m, out.seed_b, s_index, t_year, groups, block_sums, base_value, low, high); });
+        [&] { return SensitivityWorker(m, out.seed_b, s_index, t_year, groups, block_sums, base_value, scores); });
     const auto start = std::chrono::steady_clock::now();
     ProgressThrottle progress(options.progress, paths);
     BlockPlan plan;
@@ -406,8 +449,7 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
     // under MPI each block and path was filled by one process: summing with the others' zeros is exact
     cluster::sum(block_sums);
     cluster::sum(base_value);
-    cluster::sum(low);
-    cluster::sum(high);
+    cluster::sum(scores);
     // block sums in block order: the same totals on any thread count
     std::vector<double> total(per_block, 0.0);
     for (std::uint64_t b = 0; b < blocks; ++b)
@@ -418,7 +460,16 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
         std::sort(v.begin(), v.end());
         return sorted_quantile(v, 0.5);
     };
-    out.p50 = median(base_value);
+    {
+        std::vector<double> sorted = base_value;
+        std::sort(sorted.begin(), sorted.end());
+        out.p05 = sorted_quantile(sorted, 0.05);
+        out.p50 = sorted_quantile(sorted, 0.5);
+        out.p95 = sorted_quantile(sorted, 0.95);
+    }
+    // the tornado's tenths: the paths ranked by a group's score (ties by path index), m at each end
+    const std::uint64_t tenth = std::max<std::uint64_t>(1, paths / 10);
+    std::vector<std::uint64_t> order(paths);
     for (int t = 1; t <= n; ++t) {
         const double* s = &total[4 * (t - 1)];
         const double mean = (s[0] + s[2]) / (2 * N);
@@ -440,10 +491,23 @@ Sensitivity sensitivity(const Scenario& scenario, const RunOptions& options, con
             in.total.push_back(spread ? m2 / (2 * v) : 0.0);
             in.total_half_width.push_back(spread ? kZ95 * sd2 / std::sqrt(N) / (2 * v) : 0.0);
         }
-        in.p50_low = median(std::vector<double>(low.begin() + static_cast<std::ptrdiff_t>(g * paths),
-                                                low.begin() + static_cast<std::ptrdiff_t>((g + 1) * paths)));
-        in.p50_high = median(std::vector<double>(high.begin() + static_cast<std::ptrdiff_t>(g * paths),
-                                                 high.begin() + static_cast<std::ptrdiff_t>((g + 1) * paths)));
+        const double* score = scores.data() + g * paths;
+        const auto [lowest, highest] = std::minmax_element(score, score + paths);
+        if (*lowest == *highest) {  // the group's draws tell the paths apart nowhere: no bar
+            in.p50_low = in.p50_high = out.p50;
+        } else {
+            const auto before = [&](std::uint64_t a, std::uint64_t b) { return score[a] < score[b] || (score[a] == score[b] && a < b); };
+            std::iota(order.begin(), order.end(), std::uint64_t{0});
+            const auto end_median = [&](auto from, auto to) {
+                std::vector<double> v;
+                for (auto it = from; it != to; ++it) v.push_back(base_value[*it]);
+                return median(std::move(v));
+            };
+            std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(tenth), order.end(), before);
+            in.p50_low = end_median(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(tenth));
+            std::nth_element(order.begin(), order.end() - static_cast<std::ptrdiff_t>(tenth), order.end(), before);
+            in.p50_high = end_median(order.end() - static_cast<std::ptrdiff_t>(tenth), order.end());
+        }
         out.inputs.push_back(std::move(in));
     }
     // the inputs first, largest total index first; then the persistent/annual partition

@@ -114,6 +114,35 @@ std::string sensitivity_csv(const Sensitivity& s) {
     return out.str();
 }
 
+std::string settings_csv(const SettingsSensitivity& s) {
+    std::ostringstream out;
+    out << "rank,path,value,range,clamped,low,high,p50_low,p50_high,swing,mean_low,mean_high";
+    for (std::size_t j = 0; j < s.targets.size(); ++j) out << ",p_target" << j + 1 << "_low,p_target" << j + 1 << "_high";
+    out << ",p50\n";
+    for (std::size_t r = 0; r < s.rows.size(); ++r) {
+        const SettingRow& row = s.rows[r];
+        out << r + 1 << ',' << row.path << ',' << format_number(row.value) << ',' << row.range << ','
+            << (row.clamped ? "true" : "false") << ',' << format_number(row.low.value) << ',' << format_number(row.high.value)
+            << ',' << format_number(row.low.p50) << ',' << format_number(row.high.p50) << ',' << format_number(row.swing())
+            << ',' << format_number(row.low.mean) << ',' << format_number(row.high.mean);
+        for (std::size_t j = 0; j < s.targets.size(); ++j)
+            out << ',' << format_number(row.low.target_probability[j]) << ',' << format_number(row.high.target_probability[j]);
+        out << ',' << format_number(s.base.p50) << '\n';
+    }
+    return out.str();
+}
+
+std::string spider_csv(const SettingsSensitivity& s) {
+    static const char* kPoints[] = {"low", "halfway_low", "value", "halfway_high", "high"};
+    std::ostringstream out;
+    out << "path,point,position,value,p50\n";
+    for (const SettingRow& row : s.rows)
+        for (std::size_t k = 0; k < row.spider.size(); ++k)
+            out << row.path << ',' << kPoints[k] << ',' << format_number(0.5 * static_cast<double>(k) - 1.0) << ','
+                << format_number(row.spider[k].value) << ',' << format_number(row.spider[k].p50) << '\n';
+    return out.str();
+}
+
 std::string sensitivity_by_year_csv(const Sensitivity& s) {
     std::ostringstream out;
     out << "input,year,first_order,first_order_half_width,total,total_half_width\n";

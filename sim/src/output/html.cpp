@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "marketsim/numbers.hpp"
@@ -331,6 +333,85 @@ std::string overlay_svg(const std::vector<const Results*>& rs, const std::vector
     return o.str();
 }
 
+/** A tornado bar: an input's name and the output at its two ends. */
+struct TornadoBar {
+    std::string name;
+    double low = 0.0, high = 0.0;
+};
+
+/** A tornado chart: one horizontal bar per input from the output at its low end to the output at
+ *  its high end, in the order given, a line at `centre` (the output with every input as it is) and,
+ *  when given, the output's own spread shaded behind the bars. */
+std::string tornado_svg(const std::vector<TornadoBar>& bars, double centre, const std::string& title,
+                        std::optional<std::pair<double, double>> spread = std::nullopt) {
+    const int width = 760, row_h = 22, left = 290, right = 20, top = 34, height = top + row_h * static_cast<int>(bars.size()) + 34;
+    double lo = centre, hi = centre;
+    for (const TornadoBar& b : bars) lo = std::min({lo, b.low, b.high}), hi = std::max({hi, b.low, b.high});
+    if (spread) lo = std::min(lo, spread->first), hi = std::max(hi, spread->second);
+    const std::vector<double> ticks = nice_ticks(lo, hi, 6);
+    const double x0 = std::min(lo, ticks.front()), x1 = std::max(hi, ticks.back());
+    const auto X = [&](double v) { return left + (v - x0) / (x1 - x0) * (width - left - right); };
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\"" << width
+      << "\" height=\"" << height << "\"><title>tornado</title><text x=\"" << left << "\" y=\"18\" class=\"ct\">" << esc(title)
+      << "</text>";
+    for (double v : ticks)
+        o << "<line x1=\"" << num(X(v), "%.1f") << "\" x2=\"" << num(X(v), "%.1f") << "\" y1=\"" << top << "\" y2=\"" << height - 30
+          << "\" class=\"grid\"/><text x=\"" << num(X(v), "%.1f") << "\" y=\"" << height - 14 << "\" class=\"xl\">" << num(v, "%g") << "</text>";
+    if (spread)
+        o << "<rect class=\"under\" x=\"" << num(X(spread->first), "%.1f") << "\" y=\"" << top - 4 << "\" width=\""
+          << num(X(spread->second) - X(spread->first), "%.1f") << "\" height=\"" << height - 26 - top << "\"><title>the output's P5-P95: "
+          << num(spread->first) << " to " << num(spread->second) << "</title></rect>";
+    for (std::size_t k = 0; k < bars.size(); ++k) {
+        const TornadoBar& b = bars[k];
+        const double y = top + row_h * static_cast<double>(k);
+        o << "<text x=\"" << left - 8 << "\" y=\"" << num(y + 15, "%.1f") << "\" class=\"yl\">" << esc(b.name) << "</text>";
+        o << "<rect class=\"bar\" x=\"" << num(X(std::min(b.low, b.high)), "%.1f") << "\" y=\"" << num(y + 4, "%.1f")
+          << "\" width=\"" << num(std::fabs(X(b.high) - X(b.low)), "%.1f") << "\" height=\"" << row_h - 8 << "\"><title>" << esc(b.name)
+          << ": " << num(b.low) << " at the low end, " << num(b.high) << " at the high end</title></rect>";
+    }
+    o << "<line x1=\"" << num(X(centre), "%.1f") << "\" x2=\"" << num(X(centre), "%.1f") << "\" y1=\"" << top - 4 << "\" y2=\""
+      << height - 30 << "\" class=\"central\"/></svg>";
+    return o.str();
+}
+
+/** A spider chart: the output at the five points of each input (low, halfway, the value, halfway,
+ *  high), one line per input, the first eight. */
+std::string spider_svg(const SettingsSensitivity& s) {
+    const int width = 760, height = 360, left = 62, right = 250, top = 30, bottom = 38;
+    const std::size_t shown = std::min<std::size_t>(s.rows.size(), 8);
+    double lo = s.base.p50, hi = s.base.p50;
+    for (std::size_t i = 0; i < shown; ++i)
+        for (const SettingPoint& p : s.rows[i].spider) lo = std::min(lo, p.p50), hi = std::max(hi, p.p50);
+    const std::vector<double> yt = nice_ticks(lo, hi, 5);
+    const double y0 = std::min(lo, yt.front()), y1 = std::max(hi, yt.back());
+    const auto X = [&](double position) { return left + (position + 1) / 2 * (width - left - right); };
+    const auto Y = [&](double v) { return top + (y1 - v) / (y1 - y0) * (height - top - bottom); };
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height << "\" width=\"" << width
+      << "\" height=\"" << height << "\"><title>spider</title><text x=\"" << left << "\" y=\"18\" class=\"ct\">median of "
+      << esc(s.series) << " in " << s.year << " as each input moves from its low to its high end</text>";
+    for (double v : yt)
+        o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(v), "%.1f") << "\" y2=\"" << num(Y(v), "%.1f")
+          << "\" class=\"grid\"/><text x=\"" << left - 6 << "\" y=\"" << num(Y(v) + 4, "%.1f") << "\" class=\"yl\">" << num(v, "%g")
+          << "</text>";
+    const char* labels[] = {"low", "halfway", "value", "halfway", "high"};
+    for (int k = 0; k < 5; ++k)
+        o << "<text x=\"" << num(X(0.5 * k - 1), "%.1f") << "\" y=\"" << height - bottom + 16 << "\" class=\"xl\">" << labels[k] << "</text>";
+    for (std::size_t i = 0; i < shown; ++i) {
+        const SettingRow& row = s.rows[i];
+        o << "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" << kPalette[i] << "\" points=\"";
+        for (std::size_t k = 0; k < row.spider.size(); ++k)
+            o << num(X(0.5 * static_cast<double>(k) - 1), "%.1f") << ',' << num(Y(row.spider[k].p50), "%.1f") << ' ';
+        o << "\"><title>" << esc(row.path) << "</title></polyline><rect x=\"" << width - right + 10 << "\" y=\"" << top + 16 * i
+          << "\" width=\"14\" height=\"10\" fill=\"" << kPalette[i] << "\"/><text x=\"" << width - right + 28 << "\" y=\""
+          << top + 9 + 16 * i << "\" class=\"lg\">" << esc(row.path) << "</text>";
+    }
+    o << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << num(Y(s.base.p50), "%.1f") << "\" y2=\""
+      << num(Y(s.base.p50), "%.1f") << "\" class=\"central\"/></svg>";
+    return o.str();
+}
+
 }  // namespace
 
 std::string fan_chart_svg(const Results& results, std::size_t series, const FanChart& chart) {
@@ -426,35 +507,18 @@ std::string sensitivity_report_html(const Sensitivity& s) {
     o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>sensitivity - marketsim</title><style>" << kStyle
       << "</style></head><body>\n<h1>What drives " << esc(s.series) << " in " << s.year << ": " << esc(s.scenario) << "</h1>\n"
       << "<p class=\"sub\">" << s.paths << " paths per sample; grouped Sobol indices (Saltelli first order, Jansen total) with 95% "
-      << "intervals; the tornado pins an input at its P10 and P90 (an event: off and forced).</p>\n";
+      << "intervals; the tornado ranks the paths by an input's mean standardized draw and shows the median over the lowest and "
+      << "the highest tenth (the shaded band: the output's own P5-P95).</p>\n";
     std::vector<const SensitivityInput*> inputs;
     for (const SensitivityInput& in : s.inputs)
         if (in.partition == "inputs") inputs.push_back(&in);
     // tornado: bars from the low to the high median, around the median with every draw free
-    {
-        const int width = 760, row_h = 22, left = 230, right = 20, top = 34, height = top + row_h * static_cast<int>(inputs.size()) + 34;
-        double lo = s.p50, hi = s.p50;
-        for (const SensitivityInput* in : inputs) lo = std::min({lo, in->p50_low, in->p50_high}), hi = std::max({hi, in->p50_low, in->p50_high});
-        const std::vector<double> ticks = nice_ticks(lo, hi, 6);
-        const double x0 = std::min(lo, ticks.front()), x1 = std::max(hi, ticks.back());
-        const auto X = [&](double v) { return left + (v - x0) / (x1 - x0) * (width - left - right); };
-        o << "<h2>Tornado</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 " << width << ' ' << height
-          << "\" width=\"" << width << "\" height=\"" << height << "\"><title>tornado</title><text x=\"" << left << "\" y=\"18\" class=\"ct\">median of "
-          << esc(s.series) << " in " << s.year << (unit.empty() ? "" : ", " + esc(unit)) << "</text>";
-        for (double v : ticks)
-            o << "<line x1=\"" << num(X(v), "%.1f") << "\" x2=\"" << num(X(v), "%.1f") << "\" y1=\"" << top << "\" y2=\"" << height - 30
-              << "\" class=\"grid\"/><text x=\"" << num(X(v), "%.1f") << "\" y=\"" << height - 14 << "\" class=\"xl\">" << num(v, "%g") << "</text>";
-        for (std::size_t k = 0; k < inputs.size(); ++k) {
-            const SensitivityInput& in = *inputs[k];
-            const double y = top + row_h * static_cast<double>(k);
-            o << "<text x=\"" << left - 8 << "\" y=\"" << num(y + 15, "%.1f") << "\" class=\"yl\">" << esc(in.name) << "</text>";
-            o << "<rect class=\"bar\" x=\"" << num(X(std::min(in.p50_low, in.p50_high)), "%.1f") << "\" y=\"" << num(y + 4, "%.1f")
-              << "\" width=\"" << num(std::fabs(X(in.p50_high) - X(in.p50_low)), "%.1f") << "\" height=\"" << row_h - 8
-              << "\"><title>" << esc(in.name) << ": " << num(in.p50_low) << " to " << num(in.p50_high) << "</title></rect>";
-        }
-        o << "<line x1=\"" << num(X(s.p50), "%.1f") << "\" x2=\"" << num(X(s.p50), "%.1f") << "\" y1=\"" << top - 4 << "\" y2=\""
-          << height - 30 << "\" class=\"central\"/></svg>\n";
-    }
+    std::vector<TornadoBar> bars;
+    for (const SensitivityInput* in : inputs) bars.push_back({in->name, in->p50_low, in->p50_high});
+    o << "<h2>Tornado</h2>\n"
+      << tornado_svg(bars, s.p50, "median of " + s.series + " in " + std::to_string(s.year) + (unit.empty() ? "" : ", " + unit),
+                     std::pair<double, double>{s.p05, s.p95})
+      << "\n";
     // total indices by year, the six largest inputs
     {
         const int width = 760, height = 320, left = 62, right = 190, top = 30, bottom = 38;
@@ -482,6 +546,43 @@ std::string sensitivity_report_html(const Sensitivity& s) {
           << "</td><td>" << num(in.total[t], "%.3f") << " &#177; " << num(in.total_half_width[t], "%.3f") << "</td><td>" << num(in.p50_low)
           << "</td><td>" << num(in.p50_high) << "</td></tr>\n";
     o << "</table>\n</body></html>\n";
+    return o.str();
+}
+
+std::string settings_report_html(const SettingsSensitivity& s) {
+    std::ostringstream o;
+    const std::string& unit = s.unit;
+    o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>settings - marketsim</title><style>" << kStyle
+      << "</style></head><body>\n<h1>Which setting moves " << esc(s.series) << " in " << s.year << ": " << esc(s.scenario) << "</h1>\n"
+      << "<p class=\"sub\">Each input moved alone to its low and its high end (by default -/+20% of its value, or -/+0.01 for "
+      << "a rate or a value of 0, within its valid range), every other input at its value; " << s.paths
+      << " paths, the same at every point (seed " << s.seed << "). Median " << num(s.base.p50) << ", mean " << num(s.base.mean)
+      << (unit.empty() ? "" : " " + esc(unit)) << ".</p>\n";
+    std::vector<TornadoBar> bars;
+    for (std::size_t i = 0; i < s.rows.size() && i < 25; ++i) bars.push_back({s.rows[i].path, s.rows[i].low.p50, s.rows[i].high.p50});
+    o << "<h2>Tornado</h2>\n"
+      << tornado_svg(bars, s.base.p50, "median of " + s.series + " in " + std::to_string(s.year) + (unit.empty() ? "" : ", " + unit))
+      << "\n";
+    if (s.rows.size() > bars.size()) o << "<p>The " << bars.size() << " largest swings of " << s.rows.size() << "; the table has them all.</p>\n";
+    o << "<h2>Spider</h2>\n" << spider_svg(s) << "\n";
+    o << "<h2>Every input</h2>\n<table><tr><th>rank</th><th class=\"l\">input (--set path)</th><th>value</th><th>low</th><th>high</th>"
+      << "<th>P50 low</th><th>P50 high</th><th>swing</th><th>mean low</th><th>mean high</th>";
+    for (const Target& t : s.targets)
+        o << "<th>P(" << esc(t.series) << " &#8805; " << num(t.value) << " in " << t.year << ") low</th><th>high</th>";
+    o << "</tr>\n";
+    for (std::size_t i = 0; i < s.rows.size(); ++i) {
+        const SettingRow& r = s.rows[i];
+        o << "<tr><td>" << i + 1 << "</td><td class=\"l\">" << esc(r.path) << "</td><td>" << num(r.value) << "</td><td>"
+          << num(r.low.value) << "</td><td>" << num(r.high.value) << (r.clamped ? " (clamped)" : "") << "</td><td>" << num(r.low.p50)
+          << "</td><td>" << num(r.high.p50) << "</td><td>" << num(r.swing()) << "</td><td>" << num(r.low.mean) << "</td><td>"
+          << num(r.high.mean) << "</td>";
+        for (std::size_t j = 0; j < s.targets.size(); ++j)
+            o << "<td>" << num(r.low.target_probability[j], "%.3f") << "</td><td>" << num(r.high.target_probability[j], "%.3f") << "</td>";
+        o << "</tr>\n";
+    }
+    o << "</table>\n";
+    for (const std::string& w : s.warnings) o << "<p>Warning: " << esc(w) << "</p>\n";
+    o << "</body></html>\n";
     return o.str();
 }
 

@@ -157,9 +157,46 @@ nlohmann::json summary_json(const Sensitivity& s) {
     j["series"] = s.series;
     j["year"] = s.year;
     j["p50"] = s.p50;
+    j["p05"] = s.p05;
+    j["p95"] = s.p95;
     j["seed_sample_b"] = s.seed_b;
     j["model_evaluations_per_path"] = s.evaluations;
     j["estimators"] = "first order: Saltelli (2010); total: Jansen (1999); grouped draws, pick-freeze over counter-based streams";
+    j["tornado"] = "the median over the tenth of sample A's paths with the input's mean standardized draw lowest and highest";
+    j["warnings"] = s.warnings;
+    return j;
+}
+
+nlohmann::json summary_json(const SettingsSensitivity& s) {
+    using nlohmann::json;
+    const auto point = [&](const SettingPoint& p) {
+        json j = {{"value", p.value}, {"p50", p.p50}, {"mean", p.mean}};
+        j["target_probability"] = p.target_probability;
+        return j;
+    };
+    json j;
+    put_facts(j, s);
+    j["scenario"] = s.scenario;
+    j["unit"] = s.unit;
+    j["series"] = s.series;
+    j["year"] = s.year;
+    j["p50"] = s.base.p50;
+    j["mean"] = s.base.mean;
+    j["targets"] = json::array();
+    for (std::size_t k = 0; k < s.targets.size(); ++k)
+        j["targets"].push_back({{"series", s.targets[k].series}, {"year", s.targets[k].year}, {"value", s.targets[k].value},
+                                {"probability", s.base.target_probability[k]}});
+    j["evaluations"] = s.evaluations;
+    j["inputs"] = json::array();
+    for (const SettingRow& row : s.rows) {
+        json spider = json::array();
+        for (const SettingPoint& p : row.spider) spider.push_back({{"value", p.value}, {"p50", p.p50}});
+        j["inputs"].push_back({{"path", row.path}, {"value", row.value}, {"range", row.range}, {"clamped", row.clamped},
+                               {"swing", row.swing()}, {"low", point(row.low)}, {"high", point(row.high)}, {"spider", spider}});
+    }
+    j["method"] = "one at a time on common random numbers: each input at its low and high end (default -/+20% of its "
+                  "value, or -/+0.01 for a rate or a value of 0, within its valid range), every other input at its value; "
+                  "medians are the exact type-7 quantiles of the paths";
     j["warnings"] = s.warnings;
     return j;
 }

@@ -301,10 +301,11 @@ std::string sensitivity_text(const Sensitivity& s) {
     char buf[320];
     std::snprintf(buf, sizeof buf,
                   "sensitivity of %s: %s in %d, %llu paths (samples A: seed %llu, B: seed %llu), %.2f s\n"
-                  "median %.6g; Sobol indices with 95%% intervals; tornado: the median with the input at its P10 / P90 "
-                  "(an event: off / forced)\n\n",
+                  "median %.6g (P5 %.6g, P95 %.6g); Sobol indices with 95%% intervals; tornado: the median over the "
+                  "tenth of paths where the input's draws are lowest / highest\n\n",
                   s.scenario.c_str(), s.series.c_str(), s.year, static_cast<unsigned long long>(s.paths),
-                  static_cast<unsigned long long>(s.seed), static_cast<unsigned long long>(s.seed_b), s.elapsed_seconds, s.p50);
+                  static_cast<unsigned long long>(s.seed), static_cast<unsigned long long>(s.seed_b), s.elapsed_seconds, s.p50, s.p05,
+                  s.p95);
     out << buf;
     std::snprintf(buf, sizeof buf, "%-34s %16s %16s %10s %10s\n", "input", "first order", "total", "P50 low", "P50 high");
     out << buf;
@@ -314,6 +315,29 @@ std::string sensitivity_text(const Sensitivity& s) {
                       in.p50_high);
         out << buf;
     }
+    return out.str();
+}
+
+std::string settings_text(const SettingsSensitivity& s, std::size_t max_rows) {
+    std::ostringstream out;
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "settings of %s: %s in %d, %llu paths (seed %llu, the same paths at every point), %d evaluations, %.2f s\n"
+                  "median %.6g, mean %.6g; each input moved alone to its low and high end, every other at its value; "
+                  "ranked by swing\n\n",
+                  s.scenario.c_str(), s.series.c_str(), s.year, static_cast<unsigned long long>(s.paths),
+                  static_cast<unsigned long long>(s.seed), s.evaluations, s.elapsed_seconds, s.base.p50, s.base.mean);
+    out << buf;
+    std::snprintf(buf, sizeof buf, "%-40s %11s %11s %11s %10s %10s %9s\n", "input (--set path)", "value", "low", "high",
+                  "P50 low", "P50 high", "swing");
+    out << buf;
+    for (std::size_t r = 0; r < s.rows.size() && r < max_rows; ++r) {
+        const SettingRow& row = s.rows[r];
+        std::snprintf(buf, sizeof buf, "%-40s %11.5g %11.5g %11.5g %10.4g %10.4g %9.3g%s\n", row.path.c_str(), row.value,
+                      row.low.value, row.high.value, row.low.p50, row.high.p50, row.swing(), row.clamped ? " (clamped)" : "");
+        out << buf;
+    }
+    if (s.rows.size() > max_rows) out << "... and " << s.rows.size() - max_rows << " more in settings.csv\n";
     return out.str();
 }
 

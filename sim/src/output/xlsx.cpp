@@ -300,6 +300,110 @@ std::string delta_workbook(const Comparison& c, std::size_t top) {
     });
 }
 
+std::string settings_workbook(const SettingsSensitivity& s) {
+    const std::string& unit = s.unit;
+    return workbook_bytes("settings", [&](lxw_workbook* wb, const Formats& f) {
+        const auto n = static_cast<lxw_row_t>(s.rows.size());
+        lxw_worksheet* ws = workbook_add_worksheet(wb, "settings");
+        std::vector<std::string> header = {"rank",    "path",     "value", "range",    "clamped",   "low",
+                                           "high",    "p50_low",  "p50_high", "swing", "mean_low", "mean_high"};
+        for (std::size_t j = 0; j < s.targets.size(); ++j) {
+            header.push_back("p_target" + std::to_string(j + 1) + "_low");
+            header.push_back("p_target" + std::to_string(j + 1) + "_high");
+        }
+        header.emplace_back("p50");
+        for (std::size_t c = 0; c < header.size(); ++c)
+            worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), f.bold);
+        worksheet_set_column(ws, 1, 1, 40, nullptr);
+        worksheet_freeze_panes(ws, 1, 0);
+        for (lxw_row_t i = 0; i < n; ++i) {
+            const SettingRow& r = s.rows[i];
+            const lxw_row_t row = i + 1;
+            worksheet_write_number(ws, row, 0, i + 1, f.year);
+            worksheet_write_string(ws, row, 1, r.path.c_str(), nullptr);
+            worksheet_write_number(ws, row, 2, r.value, nullptr);
+            worksheet_write_string(ws, row, 3, r.range.c_str(), nullptr);
+            worksheet_write_boolean(ws, row, 4, r.clamped, nullptr);
+            worksheet_write_number(ws, row, 5, r.low.value, nullptr);
+            worksheet_write_number(ws, row, 6, r.high.value, nullptr);
+            const double values[] = {r.low.p50, r.high.p50, r.swing(), r.low.mean, r.high.mean};
+            for (std::size_t c = 0; c < 5; ++c) worksheet_write_number(ws, row, static_cast<lxw_col_t>(7 + c), values[c], f.value);
+            lxw_col_t col = 12;
+            for (std::size_t j = 0; j < s.targets.size(); ++j) {
+                worksheet_write_number(ws, row, col++, r.low.target_probability[j], f.share);
+                worksheet_write_number(ws, row, col++, r.high.target_probability[j], f.share);
+            }
+            worksheet_write_number(ws, row, col, s.base.p50, f.value);
+        }
+        lxw_chart_options opt{};
+        opt.x_scale = 1.5;
+        opt.y_scale = 1.5;
+        const auto shown = std::min<lxw_row_t>(n, 20);  // the chart shows the twenty largest swings
+        const lxw_col_t chart_col = static_cast<lxw_col_t>(header.size() + 1);
+        if (n > 0) {
+            lxw_chart* tornado = workbook_add_chart(wb, LXW_CHART_BAR);
+            for (const auto& [col, label] : {std::pair<lxw_col_t, const char*>{7, "input at its low end"},
+                                             std::pair<lxw_col_t, const char*>{8, "input at its high end"}}) {
+                lxw_chart_series* cs = chart_add_series(tornado, nullptr, nullptr);
+                chart_series_set_categories(cs, "settings", 1, 1, shown, 1);
+                chart_series_set_values(cs, "settings", 1, col, shown, col);
+                chart_series_set_name(cs, label);
+            }
+            const std::string title = "Median of " + s.series + " in " + std::to_string(s.year) + (unit.empty() ? "" : ", " + unit);
+            chart_title_set_name(tornado, title.c_str());
+            chart_axis_set_reverse(tornado->y_axis);  // the largest swing at the top
+            chart_axis_set_name(tornado->x_axis, unit.empty() ? "median" : unit.c_str());
+            worksheet_insert_chart_opt(ws, 1, chart_col, tornado, &opt);
+        }
+
+        // the spider: one row per input, the value and the median at each of the five points
+        lxw_worksheet* sp = workbook_add_worksheet(wb, "spider");
+        const char* points[] = {"low", "halfway_low", "value", "halfway_high", "high"};
+        worksheet_write_string(sp, 0, 0, "path", f.bold);
+        for (std::size_t k = 0; k < 5; ++k) {
+            worksheet_write_string(sp, 0, static_cast<lxw_col_t>(1 + k), (std::string("value_") + points[k]).c_str(), f.bold);
+            worksheet_write_string(sp, 0, static_cast<lxw_col_t>(6 + k), (std::string("p50_") + points[k]).c_str(), f.bold);
+        }
+        worksheet_set_column(sp, 0, 0, 40, nullptr);
+        worksheet_freeze_panes(sp, 1, 0);
+        for (lxw_row_t i = 0; i < n; ++i) {
+            const SettingRow& r = s.rows[i];
+            worksheet_write_string(sp, i + 1, 0, r.path.c_str(), nullptr);
+            for (std::size_t k = 0; k < 5; ++k) {
+                worksheet_write_number(sp, i + 1, static_cast<lxw_col_t>(1 + k), r.spider[k].value, nullptr);
+                worksheet_write_number(sp, i + 1, static_cast<lxw_col_t>(6 + k), r.spider[k].p50, f.value);
+            }
+        }
+        if (n > 0) {  // the six largest swings' medians across their five points
+            lxw_chart* spider = workbook_add_chart(wb, LXW_CHART_LINE);
+            for (lxw_row_t i = 0; i < std::min<lxw_row_t>(n, 6); ++i) {
+                lxw_chart_series* cs = chart_add_series(spider, nullptr, nullptr);
+                chart_series_set_categories(cs, "spider", 0, 6, 0, 10);
+                chart_series_set_values(cs, "spider", i + 1, 6, i + 1, 10);
+                chart_series_set_name(cs, s.rows[i].path.c_str());
+            }
+            chart_title_set_name(spider, "Median at each point, largest swings");
+            chart_axis_set_name(spider->y_axis, unit.empty() ? "median" : unit.c_str());
+            worksheet_insert_chart_opt(sp, 1, 12, spider, &opt);
+        }
+
+        FactSheet run(wb, "run", f);
+        run.fact("scenario", s.scenario);
+        run.fact("series", s.series);
+        run.number("year", s.year, f.year);
+        run.number("median", s.base.p50, f.value);
+        run.number("mean", s.base.mean, f.value);
+        run.fact("unit", unit);
+        run.fact("marketsim", std::string(version()));
+        run.number("seed", static_cast<double>(s.seed), f.year);
+        run.number("paths", static_cast<double>(s.paths), f.year);
+        run.number("evaluations", s.evaluations, f.year);
+        run.number("elapsed seconds", s.elapsed_seconds, f.value);
+        run.fact("method", "each input alone at its low and high end (default -/+20% of its value, or -/+0.01 for a rate "
+                           "or a value of 0, within its valid range), on common random numbers");
+    });
+}
+
 std::string sensitivity_workbook(const Sensitivity& s) {
     const std::string& unit = s.unit;
     return workbook_bytes("sensitivity", [&](lxw_workbook* wb, const Formats& f) {
@@ -331,8 +435,8 @@ std::string sensitivity_workbook(const Sensitivity& s) {
         if (n > 0) {
             // the tornado: the chosen year's median with each input low and high, as bars
             lxw_chart* tornado = workbook_add_chart(wb, LXW_CHART_BAR);
-            for (const auto& [col, label] : {std::pair<lxw_col_t, const char*>{8, "input at P10 (event off)"},
-                                             std::pair<lxw_col_t, const char*>{9, "input at P90 (event forced)"}}) {
+            for (const auto& [col, label] : {std::pair<lxw_col_t, const char*>{8, "tenth of paths with the input lowest"},
+                                             std::pair<lxw_col_t, const char*>{9, "tenth of paths with the input highest"}}) {
                 lxw_chart_series* cs = chart_add_series(tornado, nullptr, nullptr);
                 chart_series_set_categories(cs, "indices", 1, 0, n, 0);
                 chart_series_set_values(cs, "indices", 1, col, n, col);
@@ -401,7 +505,8 @@ std::string sensitivity_workbook(const Sensitivity& s) {
         run.number("model evaluations per path", s.evaluations, f.year);
         run.number("elapsed seconds", s.elapsed_seconds, f.value);
         run.fact("estimators", "first order: Saltelli (2010); total: Jansen (1999); 95% intervals");
-        run.fact("tornado", "the median with the input at its P10 and P90 (an event: off and forced)");
+        run.fact("tornado", "the median over the tenth of paths with the input's mean standardized draw lowest and "
+                              "highest");
     });
 }
 
