@@ -1,8 +1,10 @@
-"""The Python examples of docs/python.md run: every ```python block, in order, in one namespace,
-in a scratch folder holding a copy of scenarios/."""
+"""The Python examples run: every ```python block of docs/python.md, in order, in one namespace,
+in a scratch folder holding a copy of scenarios/; and examples/strategist.py."""
 
 import re
 import shutil
+import subprocess
+import sys
 
 import matplotlib
 
@@ -27,3 +29,13 @@ def test_python_md_examples_run(tmp_path, monkeypatch, capsys):
     # the error example printed its message and its attributes
     assert "unknown path 'growth.anual_sd'" in printed and "None None None growth.anual_sd" in printed
     assert (tmp_path / "fan.png").stat().st_size > 10_000
+
+
+def test_strategist_example_runs(tmp_path):
+    png = tmp_path / "strategist.png"
+    done = subprocess.run([sys.executable, str(SOURCE / "examples" / "strategist.py"), "--paths", "5000", "--out",
+                           str(png)], capture_output=True, text=True, check=True)
+    assert "2033, USD bn (5,000 paths, seed 2033)" in done.stdout
+    assert re.search(r"^region=asia_pacific\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+1\.0+$",
+                     done.stdout, re.M)
+    assert png.stat().st_size > 20_000
