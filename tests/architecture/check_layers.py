@@ -4,8 +4,8 @@
 Every source file under sim/src/<layer>/ and every public header under sim/include/marketsim/
 belongs to a layer; a file may include headers of its own layer and of the layers before it,
 never of a later one. Public headers belong to the layer that implements them (PUBLIC below).
-The command line (sim/cli), the workbench server (sim/serve) and the public headers themselves may
-include any public header and no private one.
+The command line (sim/cli), the workbench server (sim/serve), the Python module (sim/python) and
+the public headers themselves may include any public header and no private one.
 
 Usage: check_layers.py PROJECT_ROOT   (exit 1 and one line per offending include)
 """
@@ -59,7 +59,8 @@ def main():
         for included in INCLUDE.findall(path.read_text()):
             if included.partition("/")[0] in LAYERS:
                 problems.append(f"{path.relative_to(root)} is public but includes the private header {included}")
-    for path in sorted([*(root / "sim/cli").rglob("*.[ch]pp"), *(root / "sim/serve").rglob("*.[ch]pp")]):
+    front_ends = ("sim/cli", "sim/serve", "sim/python")
+    for path in sorted(p for front in front_ends for p in (root / front).rglob("*.[ch]pp")):
         for included in INCLUDE.findall(path.read_text()):
             if included.partition("/")[0] in LAYERS:
                 problems.append(f"{path.relative_to(root)} includes the library's private header {included}")
