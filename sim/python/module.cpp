@@ -340,8 +340,9 @@ PYBIND11_MODULE(_core, m) {
 
     m.def(
         "sweep",
-        [](const ms::Scenario& scenario, const std::vector<std::string>& axes, const std::string& series,
-           std::uint64_t paths, std::optional<std::uint64_t> seed, std::optional<int> threads) {
+        [](const ms::Scenario& scenario, const std::vector<std::string>& axes, const std::vector<std::string>& series,
+           const std::vector<int>& years, std::uint64_t paths, std::optional<std::uint64_t> seed,
+           std::optional<int> threads) {
             std::vector<ms::SweepAxis> grid;
             for (const std::string& text : axes) {
                 auto axis = ms::parse_sweep_axis(text);
@@ -351,21 +352,23 @@ PYBIND11_MODULE(_core, m) {
             ms::RunOptions options = run_options(paths, seed, threads);
             return interruptible<SweepResult>([&](const ms::StopCheck& stop) {
                 options.stop = stop;
-                ms::Sweep s = ms::sweep(scenario, grid, options, series);
+                ms::Sweep s = ms::sweep(scenario, grid, options, series, years);
                 return SweepResult{grid, scenario.source.sets, std::move(s)};
             });
         },
-        py::arg("scenario"), py::arg("axes"), py::arg("series"), py::arg("paths"), py::arg("seed"), py::arg("threads"));
+        py::arg("scenario"), py::arg("axes"), py::arg("series"), py::arg("years"), py::arg("paths"), py::arg("seed"),
+        py::arg("threads"));
 
     m.def(
         "calibrate",
         [](const ms::Scenario& scenario, const std::string& target, const std::string& path, const std::string& statistic,
-           std::optional<std::pair<double, double>> bracket, double tolerance, std::uint64_t paths,
-           std::optional<std::uint64_t> seed, std::optional<int> threads) {
+           std::optional<double> probability, std::optional<std::pair<double, double>> bracket, double tolerance,
+           std::uint64_t paths, std::optional<std::uint64_t> seed, std::optional<int> threads) {
             const ms::CalibrationTarget goal = ms::parse_calibration_target(target);
             ms::CalibrateOptions how;
             how.path = path;
             how.statistic = ms::parse_statistic(statistic);
+            how.probability = probability;
             how.bracket = bracket;
             how.tolerance = tolerance;
             ms::RunOptions options = run_options(paths, seed, threads);
@@ -375,8 +378,8 @@ PYBIND11_MODULE(_core, m) {
             });
             return ms::calibration_json(c).dump();
         },
-        py::arg("scenario"), py::arg("target"), py::arg("path"), py::arg("statistic"), py::arg("bracket"),
-        py::arg("tolerance"), py::arg("paths"), py::arg("seed"), py::arg("threads"));
+        py::arg("scenario"), py::arg("target"), py::arg("path"), py::arg("statistic"), py::arg("probability"),
+        py::arg("bracket"), py::arg("tolerance"), py::arg("paths"), py::arg("seed"), py::arg("threads"));
 
     m.def(
         "sensitivity",

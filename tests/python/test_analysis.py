@@ -64,6 +64,26 @@ def test_calibrate_is_calibration_json(cli, tmp_path):
     assert c.scenario.inputs["growth.rate"] == value
 
 
+def test_sweep_over_years_and_series_is_sweep_csv(cli, tmp_path):
+    cli("sweep", SCENARIOS / "baseline.toml", "--set", "growth.rate=0.04:0.06:0.01", "--series", "total", "--series",
+        "region=asia_pacific", "--year", 2027, "--year", 2033, "--paths", 3000, "--out", tmp_path, "--quiet")
+    frame = marketsim.sweep(SCENARIOS / "baseline.toml", {"growth.rate": (0.04, 0.06, 0.01)},
+                            series=["total", "region=asia_pacific"], years=[2027, 2033], paths=3000)
+    assert_same_frame(frame, read_csv(tmp_path / "sweep.csv"))
+    assert len(frame) == 3 * 2 * 2  # points x series x years
+
+
+def test_calibrate_to_a_probability_is_calibration_json(cli, tmp_path):
+    cli("calibrate", SCENARIOS / "baseline.toml", "--target", "total:2030>=53.8", "--probability", 0.8, "--paths", 5000,
+        "--out", tmp_path, "--quiet")
+    with open(tmp_path / "calibration.json") as f:
+        expected = json.load(f)
+    c = marketsim.calibrate(SCENARIOS / "baseline.toml", ("total", 2030, 53.8), probability=0.8, paths=5000)
+    assert c.value == expected["value"] and c.half_width == expected["value_95_half_width"] > 0
+    with pytest.raises(ValueError, match="probability 1.5: the share of paths must be above 0 and below 1"):
+        marketsim.calibrate(SCENARIOS / "baseline.toml", "total:2030>=53.8", probability=1.5, paths=1000)
+
+
 def test_sensitivity_is_sensitivity_csv(cli, tmp_path):
     cli("sensitivity", SCENARIOS / "recession_2027.toml", "--year", 2030, "--paths", 2000, "--out", tmp_path, "--quiet")
     frame = marketsim.sensitivity(marketsim.load(SCENARIOS / "recession_2027.toml"), year=2030, paths=2000)

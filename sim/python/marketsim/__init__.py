@@ -473,25 +473,28 @@ def _axis_text(path, spec):
     return f"{path}={_toml_value(float(lo))}:{_toml_value(float(hi))}:{_toml_value(float(step))}"
 
 
-def sweep(scenario, axes, series="total", paths=100_000, seed=None, threads=None):
+def sweep(scenario, axes, series="total", years=None, paths=100_000, seed=None, threads=None):
     """Runs a scenario over a grid of values on common random numbers, as ``marketsim sweep``.
 
     Args:
         scenario: a Scenario (its own set values stay fixed) or a scenario file.
         axes: {path: (lo, hi, step)} (or {path: "LO:HI:STEP"}); the grid is every combination,
             the first axis varying slowest; hi is included when reached within half a step.
-        series: the series summarised at the horizon.
+        series: the series summarised: a name or a list of names.
+        years: the years summarised: a year or a list of years; None: the horizon.
         paths, seed, threads: as for :meth:`Scenario.run`, per point.
 
     Returns:
         pandas.DataFrame: sweep.csv: one column per axis, ``series``, ``year``, ``mean``,
-        ``p05``, ``p50``, ``p95`` and ``p_target<i>`` per target; ``.attrs["summary"]`` holds
-        summary.json.
+        ``p05``, ``p50``, ``p95`` and ``p_target<i>`` per target, one row per point, series and
+        year; ``.attrs["summary"]`` holds summary.json.
     """
     if not isinstance(axes, dict) or not axes:
         raise ValueError("give the axes as {path: (lo, hi, step)}, at least one")
     texts = [_axis_text(path, spec) for path, spec in axes.items()]
-    core = _call(_core.sweep, _core_scenario(scenario), texts, str(series), int(paths), _seed(seed),
+    series = [str(series)] if isinstance(series, str) else [str(x) for x in series]
+    years = [] if years is None else [int(years)] if isinstance(years, (int, float)) else [int(y) for y in years]
+    core = _call(_core.sweep, _core_scenario(scenario), texts, series, years, int(paths), _seed(seed),
                  _threads(threads))
     frame = _frame(core.frame())
     frame.attrs["summary"] = _json.loads(core.summary_json())
@@ -529,16 +532,19 @@ class Calibration:
         return f"<marketsim.Calibration {self.path} = {self.value!r} +/- {self.half_width!r}>"
 
 
-def calibrate(scenario, target, path="growth.rate", statistic="p50", bracket=None, tolerance=1e-6,
-              paths=100_000, seed=None, threads=None):
+def calibrate(scenario, target, path="growth.rate", statistic="p50", probability=None, bracket=None,
+              tolerance=1e-6, paths=100_000, seed=None, threads=None):
     """Solves for the value of a --set path at which a statistic meets a target, as
     ``marketsim calibrate``.
 
     Args:
         scenario: a Scenario or a scenario file.
-        target: "SERIES:YEAR=VALUE" (e.g. "total:2030=53.8") or (series, year, value).
+        target: "SERIES:YEAR=VALUE" (e.g. "total:2030=53.8") or (series, year, value); with
+            ``probability``, "SERIES:YEAR>=VALUE", a level to reach.
         path: the --set path solved for.
-        statistic: "p50" (the median) or "mean".
+        statistic: "mean" or a quantile "pNN" ("p50" the median, "p20", "p2.5").
+        probability: the share of paths, in (0, 1), on which a "SERIES:YEAR>=VALUE" target is to
+            be met (an exact count over the paths); then ``statistic`` is not used.
         bracket: (lo, hi) to search; None: the path's value v +/- max(0.05, |v|).
         tolerance: on the solved value.
         paths, seed, threads: per evaluation, as for :meth:`Scenario.run`.
@@ -549,13 +555,15 @@ def calibrate(scenario, target, path="growth.rate", statistic="p50", bracket=Non
     """
     if not isinstance(target, str):
         series, year, value = target
-        target = f"{series}:{int(year)}={_toml_value(float(value))}"
+        target = f"{series}:{int(year)}{'>=' if probability is not None else '='}{_toml_value(float(value))}"
     if isinstance(scenario, (str, _os.PathLike)):
         scenario = load(scenario)
     if bracket is not None:
         bracket = (float(bracket[0]), float(bracket[1]))
-    summary = _call(_core.calibrate, _core_scenario(scenario), target, str(path), str(statistic), bracket,
-                    float(tolerance), int(paths), _seed(seed), _threads(threads))
+    if probability is not None:
+        probability = float(probability)
+    summary = _call(_core.calibrate, _core_scenario(scenario), target, str(path), str(statistic), probability,
+                    bracket, float(tolerance), int(paths), _seed(seed), _threads(threads))
     return Calibration(_json.loads(summary), scenario)
 
 
