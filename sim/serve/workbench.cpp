@@ -607,7 +607,7 @@ Reply Workbench::run(const json& request, const StopCheck& stop) const {
             // are not comparable
             json moved = json::array(), moved_shares = json::array();
             for (const Moved& m : what_moved(*cmp, 1, std::numeric_limits<std::size_t>::max())) {
-                json& list = m.series.rfind("share:", 0) == 0 ? moved_shares : moved;
+                json& list = m.share ? moved_shares : moved;
                 if (list.size() < 10)
                     list.push_back({{"series", m.series}, {"unchanged_p50", m.a_p50}, {"p50", m.b_p50}, {"change", m.change},
                                     {"change_pct", m.change_pct}, {"prob_b_gt_a", m.prob_b_gt_a}});

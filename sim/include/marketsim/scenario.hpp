@@ -220,6 +220,9 @@ std::string to_toml(const Scenario& scenario);
  *  dimensions has `total` only. */
 std::vector<std::string> series_names(const Scenario& scenario, bool cells);
 
+/** Whether a series is a share of the total (`share:...`, output.shares): a fraction, not the unit. */
+inline bool is_share_series(std::string_view series) { return series.substr(0, 6) == "share:"; }
+
 /** A numeric value of a resolved scenario that --set can change, named by its path. */
 struct NumericInput {
     std::string path;  ///< e.g. "growth.rate", "region.europe.share", "event.recession.probability"

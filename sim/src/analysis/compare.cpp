@@ -255,7 +255,7 @@ std::vector<Moved> moves(const Comparison& c, std::size_t k) {
     for (std::size_t s = 0; s < c.delta[k - 1].series.size(); ++s) {
         Moved m;
         m.series = a.series[s];
-        m.share = m.series.rfind("share:", 0) == 0;
+        m.share = is_share_series(m.series);
         m.a_p50 = a.band(s, a.years).quantile[median];
         m.b_p50 = b.band(s, b.years).quantile[nearest_quantile(b.quantiles, 0.5)];
         m.change = m.b_p50 - m.a_p50;

@@ -60,7 +60,7 @@ std::string delta_csv(const Comparison& c) {
         const std::size_t b_median = nearest_quantile(b.quantiles, 0.5);
         for (std::size_t s = 0; s < d.series.size(); ++s) {
             // a share's change is in points of the total, not relative to the share: no percent
-            const bool share = d.series[s].rfind("share:", 0) == 0;
+            const bool share = is_share_series(d.series[s]);
             for (int t = 0; t <= d.years; ++t) {
                 const Band& x = d.band(s, t);
                 out << d.scenario << ',' << d.series[s] << ',' << d.base_year + t << ','

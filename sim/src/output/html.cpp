@@ -61,7 +61,7 @@ std::string fan_svg(const Results& r, std::size_t s, const FanChart& chart) {
     const std::vector<ChartMarker>& markers = chart.markers;
     const Results* under = chart.underneath;
     // a share of the total (output.shares) reads in percent, whatever the scenario's unit
-    const bool percent = chart.percent || r.series[s].rfind("share:", 0) == 0;
+    const bool percent = chart.percent || is_share_series(r.series[s]);
     const std::string& unit = r.unit;
     const int left = 62, right = 14, top = legend ? 46 : 30, bottom = 38;
     const int t_count = r.years + 1;
@@ -471,7 +471,7 @@ std::string compare_report_html(const Comparison& c, std::size_t top) {
         std::string dimension;
         for (std::size_t s = 1; s < d.series.size(); ++s) {
             const std::string& name = d.series[s];
-            if (name.find('/') != std::string::npos || name.rfind("share:", 0) == 0) continue;  // cells, shares
+            if (name.find('/') != std::string::npos || is_share_series(name)) continue;  // cells, shares
             const std::string dim = name.substr(0, name.find('='));
             if (dim != dimension) {
                 o << (dimension.empty() ? "" : "</div>\n") << "<h2>By " << esc(dim) << ": " << pair
@@ -670,7 +670,7 @@ std::string run_report_html(const Scenario& sc, const Results& r) {
             o << "</tr>\n";
             for (std::size_t k = 0; k < r.series.size(); ++k) {
                 if (r.series[k].find('/') != std::string::npos) continue;  // cells: in bands.csv
-                const bool share = r.series[k].rfind("share:", 0) == 0;
+                const bool share = is_share_series(r.series[k]);
                 o << "<tr><td class=\"l\">" << esc(r.series[k]) << "</td>";
                 for (int t : shown)
                     if (t >= 0 && t <= n)

@@ -60,7 +60,7 @@ nlohmann::json summary_json(const Scenario& sc, const Results& r) {
     for (std::size_t s = 0; s < r.series.size(); ++s) {
         json c = json::object();
         for (std::size_t k = 0; k < r.quantiles.size(); ++k) c[quantile_column(r.quantiles[k])] = r.cagr[s][k];
-        if (r.series[s].rfind("share:", 0) != 0) cagr_j[r.series[s]] = c;  // a share has no growth rate
+        if (!is_share_series(r.series[s])) cagr_j[r.series[s]] = c;  // a share has no growth rate
     }
     j["cagr"] = {{"from", r.base_year}, {"to", r.base_year + r.years}, {"series", cagr_j}};
 

@@ -103,7 +103,7 @@ void band_sheet(lxw_workbook* wb, const std::string& name, const Results& r, con
     const int years = r.years + 1;
     for (std::size_t k = 0; k < series.size(); ++k) {
         const std::size_t s = series[k];
-        const bool share = r.series[s].rfind("share:", 0) == 0;  // a share of the total: no unit
+        const bool share = is_share_series(r.series[s]);  // a share of the total: no unit
         lxw_format* const value = share ? f.share : f.value;
         for (int t = 0; t < years; ++t, ++row) {
             const Band& b = r.band(s, t);

@@ -453,7 +453,7 @@ private:
             const std::vector<std::string> names = series_names(s, few_cells);
             bool known = std::find(names.begin(), names.end(), t.series) != names.end();
             if (!known && !few_cells) known = is_cell_name(s, t.series);
-            if (!known && !few_cells && s.share_series && t.series.rfind("share:", 0) == 0)
+            if (!known && !few_cells && s.share_series && is_share_series(t.series))
                 known = is_cell_name(s, t.series.substr(6));
             if (!known)
                 fail(where(path + ".series"), path + ".series = " + toml_string(t.series) +
