@@ -13,6 +13,7 @@
 #include "marketsim/quantiles.hpp"
 #include "marketsim/version.hpp"
 #include "output/assumptions.hpp"
+#include "output/axis.hpp"
 #include "stats/quantiles.hpp"
 
 namespace marketsim {
@@ -36,21 +37,6 @@ std::string num(double x, const char* fmt = "%.4g") {
     char buf[64];
     std::snprintf(buf, sizeof buf, fmt, x);
     return buf;
-}
-
-/** Tick values 1, 2 or 5 x 10^k apart covering [lo, hi] with about `count` ticks. */
-std::vector<double> nice_ticks(double lo, double hi, int count) {
-    if (!(hi > lo)) hi = lo + 1;
-    const double raw = (hi - lo) / count, mag = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = mag;
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (raw <= m * mag) {
-            step = m * mag;
-            break;
-        }
-    std::vector<double> out;
-    for (double v = std::ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push_back(std::fabs(v) < 1e-12 * step ? 0.0 : v);
-    return out;
 }
 
 /** A fan chart of series s: the P5-P95, P10-P90 and P25-P75 bands (those the run computed), the
