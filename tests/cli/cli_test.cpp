@@ -395,7 +395,7 @@ TEST_CASE("the format option chooses the outputs - bands.xlsx holds the bands as
     REQUIRE(!mean_csv.empty());
     {
         std::ofstream py(dir / "read_xlsx.py");
-        py << R"(import re, zipfile, xml.etree.ElementTree as ET
+        py << R"PY(import re, zipfile, xml.etree.ElementTree as ET
 z = zipfile.ZipFile('all/bands.xlsx')
 ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
 book = ET.fromstring(z.read('xl/workbook.xml'))
@@ -406,14 +406,48 @@ for c in sheet.iter('{%s}c' % ns['m']):
     if c.get('r') == 'C13':
         print('C13', c.find('m:v', ns).text, c.get('t', 'n'))
 chart = z.read('xl/charts/chart1.xml').decode()
-print('lineChart', 'c:lineChart' in chart, 'total!$C$2:$C$13' in chart)
-)";
+# the fan: stacked areas from the quantile columns' differences (hidden columns L..Q, R the median's
+# zeros), its value axis fitted to the data
+print('areaChart', 'c:areaChart' in chart, '<c:grouping val="stacked"/>' in chart, 'total!$E$2:$E$13' in chart,
+      'total!$L$2:$L$13' in chart, 'total!$R$2:$R$13' in chart, 'c:lineChart' in chart)
+axis = {k: float(re.search('<c:%s val="([^"]+)"' % k, chart).group(1)) for k in ('min', 'max', 'majorUnit')}
+print('axis', axis['min'], axis['max'], axis['majorUnit'])
+cells = {c.get('r'): c for c in sheet.iter('{%s}c' % ns['m'])}
+value = lambda ref: float(cells[ref].find('m:v', ns).text)
+print('quantiles 2033', min(value(c + '13') for c in 'EFGHIJK'), max(value(c + '13') for c in 'EFGHIJK'))
+print('quantiles 2022', value('E2'), value('K2'))
+# every number is written to 16 significant digits, so the difference agrees to about 1e-14
+print('L13', cells['L13'].find('m:f', ns).text, abs(value('L13') - (value('F13') - value('E13'))) < 1e-12)
+cols = ET.fromstring(z.read('xl/worksheets/sheet1.xml')).find('m:cols', ns)
+print('hidden', [(c.get('min'), c.get('max')) for c in cols if c.get('hidden') == '1'])
+)PY";
     }
     const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read_xlsx.py 2>&1");
     INFO(x.out << x.err);
     CHECK(x.out.find("sheets total,region,type,application,assumptions,run") != std::string::npos);
     CHECK(x.out.find("charts 12") != std::string::npos);  // the total, 5 regions, 4 types, 2 applications
-    CHECK(x.out.find("lineChart True True") != std::string::npos);
+    CHECK(x.out.find("areaChart True True True True True False") != std::string::npos);
+    CHECK(x.out.find("L13 F13-E13 True") != std::string::npos);
+    CHECK(x.out.find("hidden [('12', '18')]") != std::string::npos);
+    {  // the value axis spans the fan, from the step at or below its lowest value, not from 0
+        const auto numbers_after = [&](const std::string& key, std::size_t count) {
+            const std::size_t at = x.out.find(key);
+            REQUIRE(at != std::string::npos);
+            std::istringstream in(x.out.substr(at + key.size()));
+            std::vector<double> v(count);
+            for (double& d : v) in >> d;
+            return v;
+        };
+        const std::vector<double> axis = numbers_after("axis ", 3), late = numbers_after("quantiles 2033 ", 2),
+                                  early = numbers_after("quantiles 2022 ", 2);
+        const double lo = std::min(early[0], late[0]), hi = std::max(early[1], late[1]);
+        INFO("axis " << axis[0] << " to " << axis[1] << " by " << axis[2] << "; data " << lo << " to " << hi);
+        CHECK(axis[0] > 0);
+        CHECK(axis[0] <= lo);
+        CHECK(lo < axis[0] + axis[2]);
+        CHECK(axis[1] >= hi);
+        CHECK(hi > axis[1] - axis[2]);
+    }
     const std::size_t at = x.out.find("C13 ");
     REQUIRE(at != std::string::npos);
     std::istringstream cell(x.out.substr(at + 4));
@@ -702,7 +736,7 @@ for name in ['c/delta.xlsx', 's/sensitivity.xlsx']:
     book = ET.fromstring(z.read('xl/workbook.xml'))
     charts = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n)]
     print(name, 'sheets', ','.join(s.get('name') for s in book.find('m:sheets', ns)))
-    print(name, 'charts', len(charts), 'line', sum('c:lineChart' in c for c in charts), 'bar', sum('c:barChart' in c for c in charts))
+    print(name, 'charts', len(charts), *(kind + ' ' + str(sum('c:%sChart' % kind in c for c in charts)) for kind in ('area', 'line', 'bar')))
 z = zipfile.ZipFile('c/delta.xlsx')
 print('delta C13', cell(z, 'xl/worksheets/sheet1.xml', 'C13'))
 b2 = cell(z, 'xl/worksheets/sheet2.xml', 'B2').split()
@@ -715,9 +749,9 @@ print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
     const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read.py 2>&1");
     INFO(x.out << x.err);
     CHECK(x.out.find("c/delta.xlsx sheets 1 recession_2027,moved,run") != std::string::npos);
-    CHECK(x.out.find("c/delta.xlsx charts 13 line 12 bar 1") != std::string::npos);  // the fans, what moved
+    CHECK(x.out.find("c/delta.xlsx charts 13 area 12 line 0 bar 1") != std::string::npos);  // the fans, what moved
     CHECK(x.out.find("s/sensitivity.xlsx sheets indices,by_year,run") != std::string::npos);
-    CHECK(x.out.find("s/sensitivity.xlsx charts 3 line 1 bar 2") != std::string::npos);  // tornado, indices, by year
+    CHECK(x.out.find("s/sensitivity.xlsx charts 3 area 0 line 1 bar 2") != std::string::npos);  // tornado, indices, by year
     const auto number_after = [&](const std::string& key) {
         const std::size_t at = x.out.find(key);
         REQUIRE(at != std::string::npos);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include "marketsim/quantiles.hpp"
 #include "marketsim/version.hpp"
 #include "output/assumptions.hpp"
+#include "output/axis.hpp"
 
 namespace marketsim {
 namespace {
@@ -88,23 +90,155 @@ std::string sheet_name(std::string name) {
     return name;
 }
 
-/** The rows of `series` (indices into results.series) with every year, from row 1; then one
- *  chart per series, laid out in a grid to the right of the table. */
+// Print layout. Letter and A4 landscape, whichever is smaller, inside libxlsxwriter's default
+// margins (0.7 in at the sides, 0.75 in at top and bottom): the printable page in points.
+constexpr double kPageWidthPt = (11.0 - 2 * 0.7) * 72, kPageHeightPt = (8.27 - 2 * 0.75) * 72;
+constexpr double kRowPt = 15, kPxPt = 0.75;           // a default row; a pixel in points
+constexpr double kColumnPx = 64, kChartPx = 480;      // a default column; a chart at scale 1
+constexpr lxw_row_t kChartRows = 16;                  // rows from one fan chart to the next
+
+/** Excel's width in pixels of a column `chars` characters wide. */
+double column_px(double chars) { return std::floor(chars * 7 + 0.5) + 5; }
+
+/** Landscape, the header row on every page, and the sheet's width on one page. A sheet whose
+ *  charts stand in a column `block` rows apart, `width_px` wide in all, prints at the scale that
+ *  fits that width, with page breaks between charts so that none is cut in two. */
+void print_layout(lxw_worksheet* ws, double width_px = 0, lxw_row_t rows = 0, lxw_row_t block = 0) {
+    worksheet_set_landscape(ws);
+    worksheet_repeat_rows(ws, 0, 0);
+    if (width_px <= 0 || block == 0) {
+        worksheet_fit_to_pages(ws, 1, 0);
+        return;
+    }
+    // 15% to spare: a program without the workbook's font (Calibri) draws its columns wider
+    const int scale = std::clamp(static_cast<int>(85 * kPageWidthPt / (width_px * kPxPt)), 10, 100);
+    worksheet_set_print_scale(ws, static_cast<uint16_t>(scale));
+    const auto page_rows = static_cast<lxw_row_t>(kPageHeightPt / (kRowPt * scale / 100.0)) - 1;  // less the header
+    const lxw_row_t per_page = std::max<lxw_row_t>(1, page_rows / block) * block;
+    std::vector<lxw_row_t> breaks;
+    for (lxw_row_t r = 1 + per_page; r < rows && breaks.size() < 1000; r += per_page) breaks.push_back(r);
+    if (breaks.empty()) return;
+    breaks.push_back(0);
+    worksheet_set_h_pagebreaks(ws, breaks.data());
+}
+
+/** "P5-P95": the band between two quantiles, as the charts' legends name it. */
+std::string band_name(double lo, double hi) {
+    std::string name = "P";
+    name += format_number(100 * lo);
+    name += "-P";
+    name += format_number(100 * hi);
+    return name;
+}
+
+/** The fan's blue (#0072B2) at opacity a over white, as a solid colour. */
+lxw_color_t fan_colour(double a) {
+    const auto mix = [a](int c) { return static_cast<lxw_color_t>(std::lround(255 - a * (255 - c))); };
+    return mix(0x00) << 16 | mix(0x72) << 8 | mix(0xB2);
+}
+
+/** The fan of series s, a stacked area chart: an invisible area up to the lowest quantile, then
+ *  one area per pair of neighbouring quantiles (their difference, in the hidden columns from
+ *  `helper`), shaded darker towards the middle as the HTML report's bands, and the median as the
+ *  border of an area of height 0 laid on it. The value axis spans the data, not from 0. */
+lxw_chart* fan_chart(lxw_workbook* wb, const std::string& sheet, const Results& r, std::size_t s, lxw_row_t first,
+                     lxw_col_t helper, const std::string& unit) {
+    const std::size_t n = r.quantiles.size();
+    const lxw_row_t last = first + static_cast<lxw_row_t>(r.years);
+    const bool share = is_share_series(r.series[s]);
+    const std::optional<std::size_t> median = find_quantile(r.quantiles, 0.5);
+    lxw_chart* chart = workbook_add_chart(wb, LXW_CHART_AREA_STACKED);
+    chart->y_axis->is_value = LXW_TRUE;  // libxlsxwriter 1.1.4 leaves it unset for area charts, refusing min and max
+    std::vector<int16_t> unlisted;  // series left out of the legend
+    int16_t count = 0;
+    lxw_chart_fill no_fill{};
+    no_fill.none = LXW_TRUE;
+    lxw_chart_line no_line{};
+    no_line.none = LXW_TRUE;
+    const auto add = [&](lxw_col_t col, const std::string& name, bool listed) {
+        lxw_chart_series* cs = chart_add_series(chart, nullptr, nullptr);
+        chart_series_set_categories(cs, sheet.c_str(), first, 1, last, 1);
+        chart_series_set_values(cs, sheet.c_str(), first, col, last, col);
+        chart_series_set_name(cs, name.c_str());
+        chart_series_set_line(cs, &no_line);
+        if (!listed) unlisted.push_back(count);
+        ++count;
+        return cs;
+    };
+    const auto median_line = [&] {  // an area of height 0 whose border is the median
+        lxw_chart_series* m = add(static_cast<lxw_col_t>(helper + n - 1), "median", true);
+        lxw_chart_line line{};
+        line.color = 0x003F66;
+        line.width = 2;
+        chart_series_set_fill(m, &no_fill);
+        chart_series_set_line(m, &line);
+    };
+    chart_series_set_fill(add(4, quantile_column(r.quantiles.front()), false), &no_fill);
+    if (median && *median == 0) median_line();
+    const std::size_t depths = n / 2;  // bands from the outside in
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        const std::size_t depth = std::min(i + 1, n - 1 - i);  // 1 for the outermost bands
+        const double opacity =
+            depths <= 1 ? 0.43 : 0.18 + (0.684 - 0.18) * static_cast<double>(depth - 1) / static_cast<double>(depths - 1);
+        lxw_chart_fill fill{};
+        fill.color = fan_colour(opacity);
+        // the legend names each shade once, by the outer quantiles of its ring, as the HTML report
+        chart_series_set_fill(add(static_cast<lxw_col_t>(helper + i), band_name(r.quantiles[depth - 1], r.quantiles[n - depth]),
+                                  i + 1 <= n - 1 - i),
+                              &fill);
+        if (median && i + 1 == *median) median_line();
+    }
+    unlisted.push_back(-1);
+    chart_legend_delete_series(chart, unlisted.data());
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+
+    double lo = INFINITY, hi = -INFINITY;
+    for (int t = 0; t <= r.years; ++t)
+        for (double q : r.band(s, t).quantile) lo = std::min(lo, q), hi = std::max(hi, q);
+    const AxisRange range = axis_range(lo, hi, 5);
+    chart_axis_set_min(chart->y_axis, range.min);
+    chart_axis_set_max(chart->y_axis, range.max);
+    chart_axis_set_major_unit(chart->y_axis, range.step);
+    if (share) chart_axis_set_num_format(chart->y_axis, range.step < 0.01 ? "0.0%" : "0%");
+    chart_axis_set_position(chart->x_axis, LXW_CHART_AXIS_POSITION_ON_TICK);
+    chart_axis_set_label_position(chart->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);  // below a fan under 0 too
+    const std::string axis = share ? "share of the total" : unit.empty() ? "value" : unit;
+    const std::string title = r.series[s] + (share || unit.empty() ? "" : ", " + unit);
+    chart_title_set_name(chart, title.c_str());
+    chart_axis_set_name(chart->x_axis, "year");
+    chart_axis_set_name(chart->y_axis, axis.c_str());
+    return chart;
+}
+
+/** The rows of `series` (indices into results.series) with every year, from row 1; with `charts`,
+ *  each series' fan chart in a column to the right of the table, beside hidden columns holding
+ *  the differences between neighbouring quantiles that the charts stack. */
 void band_sheet(lxw_workbook* wb, const std::string& name, const Results& r, const std::vector<std::size_t>& series,
                 const Formats& f, const std::string& unit, bool charts, const std::vector<double>* greater = nullptr) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, name.c_str());
     std::vector<std::string> header = {"series", "year", "mean", "sd"};
     for (double q : r.quantiles) header.push_back(quantile_column(q));
     if (greater) header.emplace_back("prob_b_gt_a");
+    const auto helper = static_cast<lxw_col_t>(header.size());  // the charts' hidden columns
+    const std::size_t n = r.quantiles.size();
+    if (charts) {
+        for (std::size_t i = 0; i + 1 < n; ++i) header.push_back(quantile_column(r.quantiles[i + 1]) + " - " + quantile_column(r.quantiles[i]));
+        header.emplace_back("median line (0)");
+        lxw_row_col_options hidden{};
+        hidden.hidden = LXW_TRUE;
+        worksheet_set_column_opt(ws, helper, static_cast<lxw_col_t>(helper + n - 1), LXW_DEF_COL_WIDTH, nullptr, &hidden);
+    }
     for (std::size_t c = 0; c < header.size(); ++c) worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), header[c].c_str(), f.bold);
     worksheet_set_column(ws, 0, 0, 28, nullptr);
     worksheet_freeze_panes(ws, 1, 0);
     lxw_row_t row = 1;
     const int years = r.years + 1;
+    const auto chart_col = static_cast<lxw_col_t>(helper + (charts ? n : 0) + 1);
     for (std::size_t k = 0; k < series.size(); ++k) {
         const std::size_t s = series[k];
         const bool share = is_share_series(r.series[s]);  // a share of the total: no unit
         lxw_format* const value = share ? f.share : f.value;
+        const lxw_row_t first = row;
         for (int t = 0; t < years; ++t, ++row) {
             const Band& b = r.band(s, t);
             worksheet_write_string(ws, row, 0, r.series[s].c_str(), nullptr);
@@ -116,36 +250,35 @@ void band_sheet(lxw_workbook* wb, const std::string& name, const Results& r, con
             if (greater)
                 worksheet_write_number(ws, row, static_cast<lxw_col_t>(4 + b.quantile.size()),
                                        (*greater)[s * static_cast<std::size_t>(years) + static_cast<std::size_t>(t)], f.share);
+            if (!charts) continue;
+            for (std::size_t q = 0; q + 1 < n; ++q) {  // = upper - lower, its value cached for readers that do not calculate
+                char upper[LXW_MAX_CELL_NAME_LENGTH], lower[LXW_MAX_CELL_NAME_LENGTH];
+                lxw_rowcol_to_cell(upper, row, static_cast<lxw_col_t>(4 + q + 1));
+                lxw_rowcol_to_cell(lower, row, static_cast<lxw_col_t>(4 + q));
+                const std::string formula = std::string("=") + upper + "-" + lower;
+                worksheet_write_formula_num(ws, row, static_cast<lxw_col_t>(helper + q), formula.c_str(), value,
+                                            b.quantile[q + 1] - b.quantile[q]);
+            }
+            worksheet_write_number(ws, row, static_cast<lxw_col_t>(helper + n - 1), 0, nullptr);
         }
         if (!charts) continue;
-        // the fan of this series: each quantile and the mean over the years, as lines
-        lxw_chart* chart = workbook_add_chart(wb, LXW_CHART_LINE);
-        const lxw_row_t first = static_cast<lxw_row_t>(1 + k * years), last = static_cast<lxw_row_t>(first + years - 1);
-        for (std::size_t q = 0; q <= r.quantiles.size(); ++q) {
-            const bool mean = q == r.quantiles.size();
-            const auto col = static_cast<lxw_col_t>(mean ? 2 : 4 + q);
-            lxw_chart_series* cs = chart_add_series(chart, nullptr, nullptr);
-            chart_series_set_categories(cs, name.c_str(), first, 1, last, 1);
-            chart_series_set_values(cs, name.c_str(), first, col, last, col);
-            chart_series_set_name(cs, mean ? "mean" : header[4 + q].c_str());
-        }
-        const std::string axis = share ? "share of the total" : unit.empty() ? "value" : unit;
-        const std::string title = r.series[s] + (share || unit.empty() ? "" : ", " + unit);
-        chart_title_set_name(chart, title.c_str());
-        chart_axis_set_name(chart->x_axis, "year");
-        chart_axis_set_name(chart->y_axis, axis.c_str());
-        lxw_chart_options opt{};
-        opt.x_scale = 1.0;
-        opt.y_scale = 1.0;
-        const auto grid_row = static_cast<lxw_row_t>(1 + (k / 2) * 16);
-        const auto grid_col = static_cast<lxw_col_t>(header.size() + 1 + (k % 2) * 8);
-        worksheet_insert_chart_opt(ws, grid_row, grid_col, chart, &opt);
+        lxw_chart* chart = fan_chart(wb, name, r, s, first, helper, unit);
+        chart_show_hidden_data(chart);
+        worksheet_insert_chart(ws, static_cast<lxw_row_t>(1 + k * kChartRows), chart_col, chart);
     }
+    if (!charts) {
+        print_layout(ws);
+        return;
+    }
+    // printed: the table's visible columns, a gap and the charts
+    const double width = column_px(28) + static_cast<double>(helper - 1) * kColumnPx + kColumnPx + kChartPx;
+    print_layout(ws, width, std::max(row, static_cast<lxw_row_t>(1 + series.size() * kChartRows)), kChartRows);
 }
 
 /** The scenario's assumptions, table under table, as the HTML report lists them. */
 void assumptions_sheet(lxw_workbook* wb, const Scenario& sc, const Formats& f) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, "assumptions");
+    print_layout(ws);
     worksheet_set_column(ws, 0, 0, 30, nullptr);
     worksheet_set_column(ws, 1, 9, 16, nullptr);
     lxw_row_t row = 0;
@@ -173,6 +306,7 @@ void assumptions_sheet(lxw_workbook* wb, const Scenario& sc, const Formats& f) {
 void moved_sheet(lxw_workbook* wb, const Comparison& c, std::size_t top, const Formats& f) {
     const char* name = "moved";
     lxw_worksheet* ws = workbook_add_worksheet(wb, name);
+    print_layout(ws);
     const Results& a = c.bands.front();
     const std::vector<std::string> header = {"scenario", "series", "a_p50", "b_p50", "change", "change_pct", "prob_b_gt_a"};
     for (std::size_t col = 0; col < header.size(); ++col)
@@ -305,6 +439,7 @@ std::string settings_workbook(const SettingsSensitivity& s) {
     return workbook_bytes("settings", [&](lxw_workbook* wb, const Formats& f) {
         const auto n = static_cast<lxw_row_t>(s.rows.size());
         lxw_worksheet* ws = workbook_add_worksheet(wb, "settings");
+        print_layout(ws);
         std::vector<std::string> header = {"rank",    "path",     "value", "range",    "clamped",   "low",
                                            "high",    "p50_low",  "p50_high", "swing", "mean_low", "mean_high"};
         for (std::size_t j = 0; j < s.targets.size(); ++j) {
@@ -358,6 +493,7 @@ std::string settings_workbook(const SettingsSensitivity& s) {
 
         // the spider: one row per input, the value and the median at each of the five points
         lxw_worksheet* sp = workbook_add_worksheet(wb, "spider");
+        print_layout(sp);
         const char* points[] = {"low", "halfway_low", "value", "halfway_high", "high"};
         worksheet_write_string(sp, 0, 0, "path", f.bold);
         for (std::size_t k = 0; k < 5; ++k) {
@@ -410,6 +546,7 @@ std::string sensitivity_workbook(const Sensitivity& s) {
         const std::size_t t = static_cast<std::size_t>(s.year - s.base_year - 1);
         const auto n = static_cast<lxw_row_t>(s.inputs.size());
         lxw_worksheet* ws = workbook_add_worksheet(wb, "indices");
+        print_layout(ws);
         const std::vector<std::string> header = {"input",   "partition", "first_order", "first_order_lo", "first_order_hi", "total",
                                                  "total_lo", "total_hi",  "p50_low",     "p50_high",       "p50"};
         for (std::size_t c = 0; c < header.size(); ++c)
@@ -461,6 +598,7 @@ std::string sensitivity_workbook(const Sensitivity& s) {
         }
 
         lxw_worksheet* by = workbook_add_worksheet(wb, "by_year");
+        print_layout(by);
         const std::vector<std::string> yheader = {"input", "year", "first_order", "first_order_half_width", "total",
                                                   "total_half_width"};
         for (std::size_t c = 0; c < yheader.size(); ++c)
