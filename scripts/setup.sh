@@ -15,6 +15,9 @@ set -eu
 # and matplotlib are its frames and plots, pytest runs its tests (all for Debian's /usr/bin/python3).
 # dpkg-dev: CPack's Debian package reads the libraries' dependencies with dpkg-shlibdeps;
 # debootstrap: the package test installs that package into a fresh Debian root.
+# libreoffice-calc-nogui (Debian's LibreOffice Calc without the desktop toolkits),
+# fonts-crosextra-carlito (metric twin of Calibri, the workbooks' font), poppler-utils and
+# python3-pil: the client test prints every kind of workbook from Calc to PDF and reads the pages.
 # nodejs, npm: the browser tests of the workbench page (Playwright); skipped when a Node.js with npm
 # is already on the PATH, since another distribution's nodejs conflicts with Debian's npm.
 
@@ -22,7 +25,8 @@ PACKAGES="g++ cmake ninja-build pkg-config libeigen3-dev libtbb-dev libcli11-dev
 libtomlplusplus-dev libhwy-dev libxlsxwriter-dev zlib1g-dev nlohmann-json3-dev librandom123-dev libboost-math-dev libbenchmark-dev python3-numpy
 libcpp-httplib-dev
 pybind11-dev python3-pybind11 python3-dev python3-pandas python3-matplotlib python3-pytest dpkg-dev debootstrap
-libopenmpi-dev openmpi-bin clang libclang-rt-14-dev chromium"
+libopenmpi-dev openmpi-bin clang libclang-rt-14-dev chromium
+libreoffice-calc-nogui fonts-crosextra-carlito poppler-utils python3-pil"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     PACKAGES="$PACKAGES nodejs npm"
 fi
