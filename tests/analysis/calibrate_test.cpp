@@ -264,3 +264,61 @@ TEST_CASE("marketsim calibrate --probability: PATH = VALUE last - bad values ref
     }
     fs::remove_all(dir);
 }
+
+TEST_CASE("calibrate's default bracket stays in the valid range: long_run_sd from 0 meets a p20 target in closed form",
+          "[calibrate][statistical]") {
+    // ln V(2030) = ln 35.2 + 8 ln 1.052 + 8 sL Z: its 0.2 quantile is 50 at
+    // sL* = ln(50 / (35.2 x 1.052^8)) / (8 z_0.2), z_0.2 = -z_0.8. The default bracket around 0,
+    // 0 -/+ 0.05, starts at 0 (long_run_sd >= 0) instead of failing at -0.05. The solution is
+    // c / zhat with zhat the sample 0.2 quantile of Z, standard error sqrt(0.2 x 0.8 / n) / phi(z_0.8),
+    // so sL's is sL* times that over z_0.8.
+    const std::string file = one_cell("marketsim_cal_bounded", 0.0, 0.0);
+    RunOptions opt;
+    opt.paths = 20000;
+    CalibrateOptions co;
+    co.path = "growth.long_run_sd";
+    co.statistic = parse_statistic("p20");
+    const Calibration c = calibrate(load_scenario(file), parse_calibration_target("total:2030=50"), co, opt);
+    CHECK(c.lo == 0.0);
+    CHECK(c.hi == 0.05);
+    const double expected = std::log(50 / (35.2 * std::pow(1.052, 8))) / (-8 * kZ80);
+    const double se = expected * std::sqrt(0.2 * 0.8 / 20000.0) / normal_density(kZ80) / kZ80;
+    INFO("calculated " << c.value << " expected " << expected << " error " << c.value - expected << " tolerance 4 se = "
+                       << 4 * se);
+    CHECK(std::fabs(c.value - expected) <= 4 * se);
+}
+
+TEST_CASE("marketsim calibrate solves a member's share with its row: the siblings rescaled, --write saves the row",
+          "[calibrate][cli][bad_input]") {
+    // two regions without noise: b's value is its share of 35.2 x 1.052^8 exactly, so the share that
+    // puts b at 20 in 2030 is 20 / (35.2 x 1.052^8), and a's is the rest
+    const fs::path dir = fs::temp_directory_path() / "marketsim_cal_share";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    {
+        std::ofstream f(dir / "two.toml");
+        f << "[scenario]\nbase_year = 2022\nhorizon = 2033\nbase_value = 35.2\nseed = 5\n"
+          << "[growth]\nrate = 0.052\nlong_run_sd = 0\nannual_sd = 0\n"
+          << "[[dimension]]\nname = \"region\"\nmembers = [{ name = \"a\", share = 0.6 }, { name = \"b\", share = 0.4 }]\n";
+    }
+    const test::Outcome o =
+        test::cli("calibrate two.toml --target region=b:2030=20 --solve region.b.share --paths 100 --write solved.toml --out o", dir);
+    INFO(o.out << o.err);
+    REQUIRE(o.code == 0);
+    const double expected = 20 / (35.2 * std::pow(1.052, 8));
+    const double solved = std::stod(o.out.substr(o.out.rfind("region.b.share = ") + 17));
+    INFO("calculated " << solved << " expected " << expected);
+    CHECK(std::fabs(solved - expected) <= 1e-6);
+    CHECK(o.out.find("in [0.004, 0.8]") != std::string::npos);  // 0.4 -/+ 0.4, a hundredth inside the open 0
+    const Scenario s = load_scenario(dir / "solved.toml");
+    REQUIRE(s.dimensions.size() == 1);
+    CHECK(s.dimensions[0].members[1].share == solved);
+    CHECK(s.dimensions[0].members[0].share == Approx(1 - solved).epsilon(1e-15));
+    // a bracket outside the valid range: exit 2, the range named, nothing written
+    const test::Outcome bad =
+        test::cli("calibrate two.toml --target region=b:2030=20 --solve region.b.share --bracket 0:0.9 --out bad", dir);
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("--bracket 0:0.9: 0 is outside the valid range of region.b.share, (0, 1)") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "bad"));
+    fs::remove_all(dir);
+}

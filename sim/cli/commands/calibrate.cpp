@@ -89,7 +89,7 @@ Command add_calibrate(CLI::App& app, Shared& shared) {
            "--probability", [a](const double& p) { a->probability = p; },
            "With --target SERIES:YEAR>=VALUE: the share of paths, above 0 and below 1, that must reach it (e.g. 0.8)")
         ->type_name("P");
-    cmd->add_option("--bracket", a->bracket, "LO:HI to search (default: the scenario's value v +/- max(0.05, |v|))");
+    cmd->add_option("--bracket", a->bracket, "LO:HI to search, inside the input's valid range (default: the scenario's value v +/- max(0.05, |v|), kept inside it)");
     cmd->add_option("--write", a->write, "Save a scenario that extends this one with the solved value in [set]");
     add_sets(*cmd, a->sets, "Override a value: PATH=VALUE; repeatable");
     add_paths(*cmd, a->options.paths, "Growth paths per evaluation (default 100000)", 2, 1000000000);

@@ -57,7 +57,8 @@ struct CalibrateOptions {
     Statistic statistic;               ///< for a target SERIES:YEAR=VALUE
     /// for a target SERIES:YEAR>=VALUE: the share of paths, in (0, 1), on which it is to be met
     std::optional<double> probability;
-    /// where to look; default: the path's value in the scenario v, +/- max(0.05, |v|)
+    /// where to look, inside the input's valid range; default: the path's value in the scenario
+    /// v, +/- max(0.05, |v|), stopped at a closed bound, a hundredth short of an open one
     std::optional<std::pair<double, double>> bracket;
     double tolerance = 1e-6;  ///< on the solved value
 };

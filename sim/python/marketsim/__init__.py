@@ -545,7 +545,8 @@ def calibrate(scenario, target, path="growth.rate", statistic="p50", probability
         statistic: "mean" or a quantile "pNN" ("p50" the median, "p20", "p2.5").
         probability: the share of paths, in (0, 1), on which a "SERIES:YEAR>=VALUE" target is to
             be met (an exact count over the paths); then ``statistic`` is not used.
-        bracket: (lo, hi) to search; None: the path's value v +/- max(0.05, |v|).
+        bracket: (lo, hi) to search, inside the input's valid range; None: the path's value
+            v +/- max(0.05, |v|), kept inside it. A member's share moves with its row.
         tolerance: on the solved value.
         paths, seed, threads: per evaluation, as for :meth:`Scenario.run`.
 

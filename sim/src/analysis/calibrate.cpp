@@ -17,6 +17,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include "core/memory.hpp"
+#include "analysis/inputs.hpp"
 #include "engine/block_loop.hpp"
 #include "engine/engine.hpp"
 #include "marketsim/cluster.hpp"
@@ -61,6 +62,7 @@ struct Evaluator {
     const Scenario& base;
     const CalibrationTarget& target;
     const CalibrateOptions& options;
+    InputKind kind;          ///< of options.path: a share moves with its row
     RunOptions run_options;  ///< with the seed fixed
     int evaluations = 0;
     std::map<double, double> seen;  ///< x -> statistic (or the share of paths meeting the target)
@@ -71,7 +73,7 @@ struct Evaluator {
     };
 
     std::vector<double> values(double x) {
-        const Scenario sc = with_sets(base, {options.path + "=" + format_number(x)});
+        const Scenario sc = with_sets(base, input_sets(options.path, x, kind));
         const Model model = compile_for_run(sc, run_options.seed);
         const auto series = static_cast<std::uint32_t>(detail::find_series(model.series, target.series));
         if (target.year < sc.base_year || target.year > sc.horizon)
@@ -293,17 +295,27 @@ Calibration calibrate(const Scenario& base, const CalibrationTarget& target, con
     if (!start && !options.bracket)
         throw InputError("calibrate cannot read '" + options.path + "' from the scenario to place the search: give --bracket LO:HI");
     if (start) c.start = *start;
+    const InputKind kind = input_kind(base, options.path, c.start);
+    const Bounds& b = kind.bounds;
     if (options.bracket) {
         c.lo = options.bracket->first;
         c.hi = options.bracket->second;
-        if (!(c.lo < c.hi)) throw InputError("--bracket: the low end must be below the high end");
+        const std::string where = "--bracket " + format_number(c.lo) + ":" + format_number(c.hi) + ": ";
+        if (!(c.lo < c.hi)) throw InputError(where + "the low end must be below the high end");
+        for (const double x : {c.lo, c.hi})
+            if (!b.contains(x))
+                throw InputError(where + format_number(x) + " is outside the valid range of " + options.path + ", " + b.text());
     } else {
-        const double d = std::max(0.05, std::fabs(*start));
-        c.lo = *start - d;
-        c.hi = *start + d;
+        // v -/+ max(0.05, |v|), inside the valid range: at a closed bound, or a hundredth of the
+        // way from an open one (a share stays above 0, persistence below 1)
+        const double v = *start, d = std::max(0.05, std::fabs(v));
+        c.lo = v - d;
+        c.hi = v + d;
+        if (c.lo < b.lo || (b.lo_open && c.lo <= b.lo)) c.lo = b.lo_open ? b.lo + 0.01 * (v - b.lo) : b.lo;
+        if (c.hi > b.hi || (b.hi_open && c.hi >= b.hi)) c.hi = b.hi_open ? b.hi - 0.01 * (b.hi - v) : b.hi;
     }
 
-    Evaluator eval{base, target, options, run_options, 0, {}, {}};
+    Evaluator eval{base, target, options, kind, run_options, 0, {}, {}};
     eval.run_options.seed = c.seed;  // common random numbers at every evaluation
     if (options.probability) {
         solve_probability(c, eval, *options.probability);
@@ -366,11 +378,15 @@ std::string calibrated_scenario_toml(const Scenario& scenario, const std::string
             << format_number(c.statistic) << " +/- " << format_number(c.statistic_half_width)
             << " (95% Monte Carlo), so the solution is good to +/- " << format_number(c.value_half_width) << ".\n";
     out << "extends = \"" << base.generic_string() << "\"\n\n[set]\n";
+    // the solved value (for a share, its whole row) replaces what --set gave the same paths
+    const std::vector<std::string> solved = input_sets(c.path, c.value, input_kind(scenario, c.path, c.start));
+    const auto path_of = [](const std::string& s) { return s.substr(0, s.find('=')); };
     for (const std::string& s : scenario.source.sets) {
-        const std::size_t eq = s.find('=');
-        out << '"' << s.substr(0, eq) << "\" = " << s.substr(eq + 1) << '\n';
+        if (std::any_of(solved.begin(), solved.end(), [&](const std::string& x) { return path_of(x) == path_of(s); }))
+            continue;
+        out << '"' << path_of(s) << "\" = " << s.substr(s.find('=') + 1) << '\n';
     }
-    out << '"' << c.path << "\" = " << format_number(c.value) << '\n';
+    for (const std::string& s : solved) out << '"' << path_of(s) << "\" = " << s.substr(s.find('=') + 1) << '\n';
     return out.str();
 }
 

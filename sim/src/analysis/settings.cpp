@@ -19,6 +19,7 @@
 #include "marketsim/error.hpp"
 #include "marketsim/numbers.hpp"
 #include "marketsim/simd.hpp"
+#include "analysis/inputs.hpp"
 #include "scenario/series.hpp"
 #include "stats/quantiles.hpp"
 
@@ -28,126 +29,11 @@ namespace {
 constexpr double kRelative = 0.2;   ///< the default ends: -/+20% of |value|
 constexpr double kAbsolute = 0.01;  ///< ... or -/+0.01 for a rate or a value of 0
 
-/** The values an input may take: lo .. hi, each end open or closed; `whole`: integers only. */
-struct Bounds {
-    double lo = -std::numeric_limits<double>::infinity(), hi = std::numeric_limits<double>::infinity();
-    bool lo_open = false, hi_open = false, whole = false;
-
-    bool contains(double x) const {
-        return (lo_open ? x > lo : x >= lo) && (hi_open ? x < hi : x <= hi) && (!whole || x == std::floor(x));
-    }
-    std::string text() const {
-        const auto end = [](double x) { return std::isinf(x) ? std::string(x < 0 ? "-inf" : "inf") : format_number(x); };
-        return std::string(lo_open || std::isinf(lo) ? "(" : "[") + end(lo) + ", " + end(hi) +
-               (hi_open || std::isinf(hi) ? ")" : "]") +
-               (whole ? ", whole numbers" : "");
-    }
-};
-
-/** What kind of input a path is, and where its value may go. */
-struct InputKind {
-    Bounds bounds;
-    bool rate = false;                 ///< moved by -/+0.01 by default
-    const Dimension* share_row = nullptr;  ///< a member's share: the dimension whose row it is in
-};
-
 /** x to 12 significant digits: 35.2 x 0.8 is 28.16, not 28.160000000000004. */
 double tidy(double x) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.12g", x);
     return std::strtod(buf, nullptr);
-}
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-/** A three-point point (low, mode, high) stays between its neighbours; low < high strictly. */
-Bounds three_point_bounds(const LongRun& r, const std::string& point) {
-    Bounds b;
-    const bool uniform = r.dist == "uniform";
-    if (point == "low") {
-        b.hi = uniform ? r.high : r.mode;
-        b.hi_open = uniform || r.mode == r.high;
-    } else if (point == "mode") {
-        b.lo = r.low;
-        b.hi = r.high;
-    } else {
-        b.lo = uniform ? r.low : r.mode;
-        b.lo_open = uniform || r.mode == r.low;
-    }
-    return b;
-}
-
-InputKind kind_of(const Scenario& sc, const std::string& path, double value) {
-    InputKind k;
-    const std::size_t dot = path.find('.');
-    const std::string head = path.substr(0, dot), rest = path.substr(dot + 1);
-    for (const Dimension& d : sc.dimensions) {
-        if (d.name != head) continue;
-        // dimension.member.share | shift | shift.YEAR | sd_scale
-        const std::string key = rest.substr(rest.find('.') + 1);
-        if (key == "share") {
-            k.bounds.lo = 0, k.bounds.hi = 1, k.bounds.lo_open = k.bounds.hi_open = true;
-            k.share_row = &d;
-        } else if (key == "sd_scale") {
-            k.bounds.lo = 0, k.bounds.lo_open = true;
-        } else {
-            k.rate = true;  // a shift or a point of its year table
-        }
-        return k;
-    }
-    if (path == "scenario.base_value") {
-        k.bounds.lo = 0, k.bounds.lo_open = true;
-    } else if (path == "growth.rate" || path.rfind("growth.period[", 0) == 0) {
-        k.rate = true;
-        k.bounds.lo = -1, k.bounds.lo_open = true;
-    } else if (path == "growth.long_run_sd" || path == "growth.annual_sd") {
-        k.bounds.lo = 0;
-    } else if (path == "growth.annual_persistence") {
-        k.bounds.lo = 0, k.bounds.hi = 1, k.bounds.hi_open = true;
-    } else if (path == "growth.annual_tails") {
-        k.bounds.lo = kMinAnnualTails, k.bounds.hi = kMaxAnnualTails, k.bounds.whole = true;
-    } else if (path.rfind("growth.long_run.", 0) == 0) {
-        k.rate = true;
-        k.bounds = three_point_bounds(*sc.long_run, path.substr(16));
-    } else if (path.rfind("correlation.", 0) == 0) {
-        // a weight in [0, 1] with the weights' sum at most 1
-        double others = sc.corr_global - value;
-        for (const auto& [dim, w] : sc.corr_weight) others += w;
-        k.bounds.lo = 0, k.bounds.hi = std::clamp(1 - others, 0.0, 1.0);
-    } else if (path.rfind("event.", 0) == 0) {
-        if (ends_with(path, ".probability")) {
-            k.bounds.lo = 0, k.bounds.hi = 1;
-        } else if (const std::size_t at = path.find(".impact."); at != std::string::npos) {
-            const std::string name = path.substr(6, at - 6);
-            for (const Event& e : sc.events)
-                if (e.name == name && e.impact_range) k.bounds = three_point_bounds(*e.impact_range, path.substr(at + 8));
-        }
-    } else if (path.rfind("adjust.", 0) == 0) {
-        if (ends_with(path, ".sd_scale") || ends_with(path, ".share"))
-            k.bounds.lo = 0, k.bounds.lo_open = true;  // multipliers
-        else
-            k.rate = true;  // a shift or a point of its year table
-    }
-    return k;
-}
-
-/** The --set arguments that put `path` at x: a member's share with its siblings rescaled in
- *  proportion so that the row sums to 1 (as the workbench page moves a share row). */
-std::vector<std::string> sets_at(const std::string& path, double x, const InputKind& kind) {
-    if (!kind.share_row) return {path + "=" + format_number(x)};
-    const Dimension& d = *kind.share_row;
-    const std::string prefix = d.name + ".";
-    double rest = 0;
-    for (const Member& m : d.members)
-        if (prefix + m.name + ".share" != path) rest += m.share;
-    std::vector<std::string> out;
-    for (const Member& m : d.members) {
-        const std::string p = prefix + m.name + ".share";
-        out.push_back(p + "=" + format_number(p == path ? x : m.share * (1 - x) / rest));
-    }
-    return out;
 }
 
 /** One evaluation's worker: each probe's series-year value of every path, written into
@@ -184,7 +70,7 @@ std::vector<NumericInput> settings_inputs(const Scenario& sc) {
     std::vector<NumericInput> out;
     for (const NumericInput& in : numeric_inputs(sc)) {
         if (in.path.rfind("target[", 0) == 0) continue;
-        const InputKind k = kind_of(sc, in.path, in.value);
+        const InputKind k = input_kind(sc, in.path, in.value);
         if (k.share_row && k.share_row->members.size() < 2) continue;
         out.push_back(in);
     }
@@ -242,7 +128,7 @@ SettingsSensitivity settings_sensitivity(const Scenario& scenario, const std::ve
     int evaluations = 1;
     for (const NumericInput& in : inputs) {
         const double v = in.value;
-        const InputKind kind = kind_of(scenario, in.path, v);
+        const InputKind kind = input_kind(scenario, in.path, v);
         const Bounds& b = kind.bounds;
         Plan plan;
         SettingRow& row = plan.row;
@@ -283,7 +169,7 @@ SettingsSensitivity settings_sensitivity(const Scenario& scenario, const std::ve
             row.spider[k].value = at[k];
             if (at[k] == v) continue;  // the scenario itself
             try {
-                plan.scenarios[k] = with_sets(scenario, sets_at(in.path, at[k], kind));
+                plan.scenarios[k] = with_sets(scenario, input_sets(in.path, at[k], kind));
             } catch (const InputError& e) {
                 const char* names[] = {"low end", "point halfway to the low end", "value", "point halfway to the high end",
                                        "high end"};
