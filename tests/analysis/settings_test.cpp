@@ -153,6 +153,48 @@ members = [
                 100 * (0.5 * std::pow(1.05, 10) + 0.3 * std::pow(1.04, 10) + 0.2 * std::pow(1.02, 10)));
 }
 
+TEST_CASE("settings: an entry of a conditional share row moves with its row, the others rescaled", "[settings]") {
+    // no noise: V(H) = 100 sum over cells of region share x type share within the region x
+    // (1 + rate + shift)^n; region a has its own type row [0.8, 0.2], region b the types' own shares
+    const Scenario sc = test::scenario_from(R"(
+[scenario]
+base_year = 2020
+horizon = 2030
+base_value = 100
+[growth]
+rate = 0.03
+long_run_sd = 0.0
+annual_sd = 0.0
+[[dimension]]
+name = "region"
+members = [{ name = "a", share = 0.5 }, { name = "b", share = 0.5 }]
+[[dimension]]
+name = "type"
+members = [{ name = "x", share = 0.6, shift = 0.02 }, { name = "y", share = 0.4 }]
+[shares.type.region]
+a = [0.8, 0.2]
+)");
+    RunOptions opt;
+    opt.paths = 500;
+    const SettingsSensitivity s = settings_sensitivity(sc, {}, opt);
+    const auto total = [](double ax) {  // a's row [ax, 1 - ax]
+        return 100 * (0.5 * (ax * std::pow(1.05, 10) + (1 - ax) * std::pow(1.03, 10)) +
+                      0.5 * (0.6 * std::pow(1.05, 10) + 0.4 * std::pow(1.03, 10)));
+    };
+    const SettingRow& x = row(s, "shares.type.region.a[0]");
+    CHECK(x.value == 0.8);
+    CHECK(x.range == "relative");
+    CHECK(x.low.value == Approx(0.64).epsilon(1e-15));
+    CHECK(x.high.value == Approx(0.96).epsilon(1e-15));
+    check_exact("shares.type.region.a[0] low", x.low.p50, total(0.64));
+    check_exact("shares.type.region.a[0] high", x.high.p50, total(0.96));
+    // the other entry: 0.2 -/+ 20%, the first taking the rest
+    const SettingRow& y = row(s, "shares.type.region.a[1]");
+    check_exact("shares.type.region.a[1] low", y.low.p50, total(1 - 0.16));
+    check_exact("shares.type.region.a[1] high", y.high.p50, total(1 - 0.24));
+    CHECK(x.high.p50 > x.low.p50);  // more of the faster type
+}
+
 TEST_CASE("settings: default ends are clamped into the valid range", "[settings]") {
     const Scenario sc = test::scenario_from(R"(
 [scenario]

@@ -291,7 +291,7 @@ Calibration calibrate(const Scenario& base, const CalibrationTarget& target, con
     c.threads = thread_count(run_options.threads);
     c.processes = cluster::size();
     c.simd = simd::target();
-    const std::optional<double> start = numeric_value(base, options.path);
+    const std::optional<double> start = input_value(base, options.path);
     if (!start && !options.bracket)
         throw InputError("calibrate cannot read '" + options.path + "' from the scenario to place the search: give --bracket LO:HI");
     if (start) c.start = *start;

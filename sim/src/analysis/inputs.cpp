@@ -30,7 +30,43 @@ Bounds three_point_bounds(const LongRun& r, const std::string& point) {
     return b;
 }
 
+/** The conditional share row `shares.D.G.M` and the entry [i] a path names, if it names one. */
+struct RowEntry {
+    const std::vector<double>* row = nullptr;
+    std::string row_path;
+    std::size_t index = 0;
+};
+std::optional<RowEntry> row_entry(const Scenario& sc, const std::string& path) {
+    if (path.rfind("shares.", 0) != 0 || path.empty() || path.back() != ']') return std::nullopt;
+    const std::size_t open = path.rfind('[');
+    if (open == std::string::npos || open + 2 > path.size() - 1) return std::nullopt;
+    const std::string digits = path.substr(open + 1, path.size() - open - 2);
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 6) return std::nullopt;
+    const std::size_t index = std::stoul(digits);
+    const std::string row_path = path.substr(0, open);
+    for (const ConditionalShares& c : sc.conditional_shares)
+        for (const auto& [given, row] : c.rows)
+            if ("shares." + c.dimension + "." + c.given + "." + given == row_path && index < row.size())
+                return RowEntry{&row, row_path, index};
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::vector<NumericInput> conditional_share_inputs(const Scenario& sc) {
+    std::vector<NumericInput> out;
+    for (const ConditionalShares& c : sc.conditional_shares)
+        for (const auto& [given, row] : c.rows)
+            if (row.size() >= 2)
+                for (std::size_t i = 0; i < row.size(); ++i)
+                    out.push_back({"shares." + c.dimension + "." + c.given + "." + given + "[" + std::to_string(i) + "]", row[i]});
+    return out;
+}
+
+std::optional<double> input_value(const Scenario& sc, const std::string& path) {
+    if (const std::optional<RowEntry> e = row_entry(sc, path)) return (*e->row)[e->index];
+    return numeric_value(sc, path);
+}
 
 bool Bounds::contains(double x) const {
     return (lo_open ? x > lo : x >= lo) && (hi_open ? x < hi : x <= hi) && (!whole || x == std::floor(x));
@@ -44,6 +80,13 @@ std::string Bounds::text() const {
 
 InputKind input_kind(const Scenario& sc, const std::string& path, double value) {
     InputKind k;
+    if (const std::optional<RowEntry> e = row_entry(sc, path)) {  // an entry of a conditional share row
+        k.bounds.lo = 0, k.bounds.hi = 1, k.bounds.lo_open = k.bounds.hi_open = true;
+        k.conditional_row = e->row;
+        k.row_path = e->row_path;
+        k.row_index = e->index;
+        return k;
+    }
     const std::size_t dot = path.find('.');
     const std::string head = path.substr(0, dot), rest = path.substr(dot + 1);
     for (const Dimension& d : sc.dimensions) {
@@ -97,6 +140,19 @@ InputKind input_kind(const Scenario& sc, const std::string& path, double value) 
 }
 
 std::vector<std::string> input_sets(const std::string& path, double x, const InputKind& kind) {
+    if (kind.conditional_row) {  // the whole row, the other entries rescaled in proportion
+        const std::vector<double>& row = *kind.conditional_row;
+        double rest = 0;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            if (i != kind.row_index) rest += row[i];
+        std::string set = kind.row_path + "=[";
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            if (i > 0) set += ',';
+            set += format_number(i == kind.row_index ? x : row[i] * (1 - x) / rest);
+        }
+        set += ']';
+        return {set};
+    }
     if (!kind.share_row) return {path + "=" + format_number(x)};
     const Dimension& d = *kind.share_row;
     const std::string prefix = d.name + ".";

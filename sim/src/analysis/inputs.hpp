@@ -8,7 +8,9 @@
 //     k.bounds.text() == "[0, 1)";
 //     input_sets("region.europe.share", 0.3, share_kind)  // every share of the row, summing to 1
 
+#include <cstddef>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,20 @@ struct InputKind {
     Bounds bounds;
     bool rate = false;                     ///< moved by -/+0.01 by default
     const Dimension* share_row = nullptr;  ///< a member's share: the dimension whose row it is in
+    /// an entry of a conditional share row, `shares.D.G.M[i]`: the row, its --set path
+    /// (`shares.D.G.M`, set whole) and the entry's place in it
+    const std::vector<double>* conditional_row = nullptr;
+    std::string row_path;
+    std::size_t row_index = 0;
 };
+
+/** The entries of the conditional share rows that have two or more, each as `shares.D.G.M[i]`
+ *  (i from 0, in D's member order). --set sets a row whole; these paths name one entry of it for
+ *  the analyses that move inputs one at a time. */
+std::vector<NumericInput> conditional_share_inputs(const Scenario& scenario);
+
+/** The value at an input path: a numeric --set path (numeric_value) or a conditional share entry. */
+std::optional<double> input_value(const Scenario& scenario, const std::string& path);
 
 /** The kind of the --set path `path` of `scenario`, whose value there is `value`. */
 InputKind input_kind(const Scenario& scenario, const std::string& path, double value);

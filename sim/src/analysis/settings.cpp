@@ -65,7 +65,7 @@ struct ProbeWorker {
 };
 
 /** The scenario's inputs: every numeric input but the targets' values and the share of a
- *  one-member dimension (always 1). */
+ *  one-member dimension (always 1), then each entry of the conditional share rows. */
 std::vector<NumericInput> settings_inputs(const Scenario& sc) {
     std::vector<NumericInput> out;
     for (const NumericInput& in : numeric_inputs(sc)) {
@@ -74,6 +74,7 @@ std::vector<NumericInput> settings_inputs(const Scenario& sc) {
         if (k.share_row && k.share_row->members.size() < 2) continue;
         out.push_back(in);
     }
+    for (const NumericInput& in : conditional_share_inputs(sc)) out.push_back(in);
     return out;
 }
 
