@@ -118,4 +118,4 @@ else()
     COMMAND ${CMAKE_COMMAND} -E echo "SKIPPED: no node on the PATH (scripts/setup.sh installs nodejs)")
 endif()
 set_tests_properties(browser.workbench PROPERTIES
-  LABELS browser TIMEOUT 300 PROCESSORS 2 SKIP_RETURN_CODE 77 SKIP_REGULAR_EXPRESSION "SKIPPED: ")
+  LABELS browser TIMEOUT 900 PROCESSORS 2 SKIP_RETURN_CODE 77 SKIP_REGULAR_EXPRESSION "SKIPPED: ")

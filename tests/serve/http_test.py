@@ -245,9 +245,9 @@ def run_checks(server, work, served):
     status, _ = server.request("GET", "/api/scenarios")
     check(status == 200 and server.proc.poll() is None, "clients hanging up mid-request leave it serving")
 
-    # a bounded load: 8 clients x 50 requests, no error, memory flat. A first round of 8 x 25 brings
+    # a bounded load: 8 clients x 50 requests, no error, memory flat. A first round of 8 x 50 brings
     # the server to its working size under 8 concurrent runs (their accumulators, the allocator's
-    # per-thread arenas); the measured round's peak must not pass the first one's. (Leaks are LeakSanitizer's
+    # per-thread arenas); the measured round's peak must stay within 8 MiB of the first one's. (Leaks are LeakSanitizer's
     # to find: under the asan preset this test's server is checked at its exit.)
     def client(k, errors, count):
         for i in range(count):
@@ -268,7 +268,10 @@ def run_checks(server, work, served):
         return errors, time.monotonic() - started
 
     server.peak_kib_since_reset()
-    warm = [] if SANITIZED else load(25)[0]  # the first round only serves the memory check
+    # the first round only serves the memory check. A peak is a maximum over time, so the rounds
+    # compared are of equal length: a longer second round would meet more moments when all eight
+    # runs peak together and read as growth.
+    warm = [] if SANITIZED else load(50)[0]
     before = server.peak_kib_since_reset()
     errors, seconds = load(50)
     after = server.peak_kib_since_reset()
