@@ -723,7 +723,7 @@ TEST_CASE("compare and sensitivity take format - delta.xlsx and sensitivity.xlsx
     REQUIRE(!top_total.empty());
     {
         std::ofstream py(dir / "read.py");
-        py << R"(import re, sys, zipfile, xml.etree.ElementTree as ET
+        py << R"PY(import re, sys, zipfile, xml.etree.ElementTree as ET
 ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
 def cell(z, sheet, ref):
     for c in ET.fromstring(z.read(sheet)).iter('{%s}c' % ns['m']):
@@ -744,7 +744,13 @@ print('moved', strings(z)[int(b2[0])], cell(z, 'xl/worksheets/sheet2.xml', 'F2')
 z = zipfile.ZipFile('s/sensitivity.xlsx')
 a2 = cell(z, 'xl/worksheets/sheet1.xml', 'A2').split()
 print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
-)";
+# the tornado's bars grow from the median (the category axis crosses the values there), both ends on one row
+tornado = [c for c in (z.read(n).decode() for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n))
+           if 'tenth of paths' in c][0]
+cat = re.search(r'<c:catAx>.*?</c:catAx>', tornado, re.S).group(0)
+print('tornado crosses', re.search(r'<c:crossesAt val="([^"]+)"', cat).group(1), 'median',
+      cell(z, 'xl/worksheets/sheet1.xml', 'K2').split()[0], 'overlap', re.search(r'<c:overlap val="([^"]+)"', tornado).group(1))
+)PY";
     }
     const Outcome x = marketsim::test::shell("cd '" + dir.string() + "' && python3 read.py 2>&1");
     INFO(x.out << x.err);
@@ -752,6 +758,16 @@ print('top', strings(z)[int(a2[0])], cell(z, 'xl/worksheets/sheet1.xml', 'F2'))
     CHECK(x.out.find("c/delta.xlsx charts 13 area 12 line 0 bar 1") != std::string::npos);  // the fans, what moved
     CHECK(x.out.find("s/sensitivity.xlsx sheets indices,by_year,run") != std::string::npos);
     CHECK(x.out.find("s/sensitivity.xlsx charts 3 area 0 line 1 bar 2") != std::string::npos);  // tornado, indices, by year
+    {
+        const std::size_t at = x.out.find("tornado crosses ");
+        REQUIRE(at != std::string::npos);
+        std::istringstream in(x.out.substr(at + 16));
+        double crosses = 0, median = 0;
+        std::string word, overlap;
+        in >> crosses >> word >> median >> word >> overlap;
+        CHECK(crosses == Approx(median).epsilon(1e-14));  // both written to 16 significant digits
+        CHECK(overlap == "100");
+    }
     const auto number_after = [&](const std::string& key) {
         const std::size_t at = x.out.find(key);
         REQUIRE(at != std::string::npos);

@@ -210,6 +210,21 @@ lxw_chart* fan_chart(lxw_workbook* wb, const std::string& sheet, const Results& 
     return chart;
 }
 
+/** A tornado's bars grow from the median with every input at its value, each input's two ends on
+ *  one row, the value axis fitted to the bars, the inputs' names at its left. */
+void tornado_axes(lxw_chart* chart, double median, const std::vector<double>& ends) {
+    double lo = median, hi = median;
+    for (double v : ends) lo = std::min(lo, v), hi = std::max(hi, v);
+    const AxisRange range = axis_range(lo, hi, 5);
+    // in a bar chart libxlsxwriter's x_axis is the value axis; its crossing places the category axis
+    chart_axis_set_min(chart->x_axis, range.min);
+    chart_axis_set_max(chart->x_axis, range.max);
+    chart_axis_set_major_unit(chart->x_axis, range.step);
+    chart_axis_set_crossing(chart->x_axis, median);
+    chart_axis_set_label_position(chart->y_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
+    chart_set_series_overlap(chart, 100);
+}
+
 /** The rows of `series` (indices into results.series) with every year, from row 1; with `charts`,
  *  each series' fan chart in a column to the right of the table, beside hidden columns holding
  *  the differences between neighbouring quantiles that the charts stack. */
@@ -488,6 +503,9 @@ std::string settings_workbook(const SettingsSensitivity& s) {
             chart_title_set_name(tornado, title.c_str());
             chart_axis_set_reverse(tornado->y_axis);  // the largest swing at the top
             chart_axis_set_name(tornado->x_axis, unit.empty() ? "median" : unit.c_str());
+            std::vector<double> ends;
+            for (lxw_row_t i = 0; i < shown; ++i) ends.insert(ends.end(), {s.rows[i].low.p50, s.rows[i].high.p50});
+            tornado_axes(tornado, s.base.p50, ends);
             worksheet_insert_chart_opt(ws, 1, chart_col, tornado, &opt);
         }
 
@@ -583,6 +601,9 @@ std::string sensitivity_workbook(const Sensitivity& s) {
             chart_title_set_name(tornado, title.c_str());
             chart_axis_set_reverse(tornado->y_axis);  // the top input at the top
             chart_axis_set_name(tornado->x_axis, unit.empty() ? "median" : unit.c_str());
+            std::vector<double> ends;
+            for (const SensitivityInput& in : s.inputs) ends.insert(ends.end(), {in.p50_low, in.p50_high});
+            tornado_axes(tornado, s.p50, ends);
             worksheet_insert_chart_opt(ws, 1, 12, tornado, &opt);
             // the total indices, as bars
             lxw_chart* indices = workbook_add_chart(wb, LXW_CHART_BAR);
