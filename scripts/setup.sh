@@ -26,7 +26,11 @@ libtomlplusplus-dev libhwy-dev libxlsxwriter-dev zlib1g-dev nlohmann-json3-dev l
 libcpp-httplib-dev
 pybind11-dev python3-pybind11 python3-dev python3-pandas python3-matplotlib python3-pytest dpkg-dev debootstrap
 libopenmpi-dev openmpi-bin clang libclang-rt-14-dev chromium
-libreoffice-calc-nogui fonts-crosextra-carlito poppler-utils python3-pil"
+fonts-crosextra-carlito poppler-utils python3-pil"
+# Debian's two builds of Calc conflict: keep a desktop libreoffice-calc that is already there.
+if [ "$(dpkg-query -W -f='${db:Status-Status}' libreoffice-calc 2>/dev/null || true)" != "installed" ]; then
+    PACKAGES="$PACKAGES libreoffice-calc-nogui"
+fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     PACKAGES="$PACKAGES nodejs npm"
 fi
