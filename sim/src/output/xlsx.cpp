@@ -137,6 +137,14 @@ lxw_color_t fan_colour(double a) {
     return mix(0x00) << 16 | mix(0x72) << 8 | mix(0xB2);
 }
 
+/** A value axis from the 1-2-5 step at or below lo to the one at or above hi, as the HTML charts'. */
+void fit_axis(lxw_chart_axis* axis, double lo, double hi) {
+    const AxisRange range = axis_range(lo, hi, 5);
+    chart_axis_set_min(axis, range.min);
+    chart_axis_set_max(axis, range.max);
+    chart_axis_set_major_unit(axis, range.step);
+}
+
 /** The fan of series s, a stacked area chart: an invisible area up to the lowest quantile, then
  *  one area per pair of neighbouring quantiles (their difference, in the hidden columns from
  *  `helper`), shaded darker towards the middle as the HTML report's bands, and the median as the
@@ -195,11 +203,8 @@ lxw_chart* fan_chart(lxw_workbook* wb, const std::string& sheet, const Results& 
     double lo = INFINITY, hi = -INFINITY;
     for (int t = 0; t <= r.years; ++t)
         for (double q : r.band(s, t).quantile) lo = std::min(lo, q), hi = std::max(hi, q);
-    const AxisRange range = axis_range(lo, hi, 5);
-    chart_axis_set_min(chart->y_axis, range.min);
-    chart_axis_set_max(chart->y_axis, range.max);
-    chart_axis_set_major_unit(chart->y_axis, range.step);
-    if (share) chart_axis_set_num_format(chart->y_axis, range.step < 0.01 ? "0.0%" : "0%");
+    fit_axis(chart->y_axis, lo, hi);
+    if (share) chart_axis_set_num_format(chart->y_axis, tick_step(lo, hi, 5) < 0.01 ? "0.0%" : "0%");
     chart_axis_set_position(chart->x_axis, LXW_CHART_AXIS_POSITION_ON_TICK);
     chart_axis_set_label_position(chart->x_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);  // below a fan under 0 too
     const std::string axis = share ? "share of the total" : unit.empty() ? "value" : unit;
@@ -215,11 +220,8 @@ lxw_chart* fan_chart(lxw_workbook* wb, const std::string& sheet, const Results& 
 void tornado_axes(lxw_chart* chart, double median, const std::vector<double>& ends) {
     double lo = median, hi = median;
     for (double v : ends) lo = std::min(lo, v), hi = std::max(hi, v);
-    const AxisRange range = axis_range(lo, hi, 5);
     // in a bar chart libxlsxwriter's x_axis is the value axis; its crossing places the category axis
-    chart_axis_set_min(chart->x_axis, range.min);
-    chart_axis_set_max(chart->x_axis, range.max);
-    chart_axis_set_major_unit(chart->x_axis, range.step);
+    fit_axis(chart->x_axis, lo, hi);
     chart_axis_set_crossing(chart->x_axis, median);
     chart_axis_set_label_position(chart->y_axis, LXW_CHART_AXIS_LABEL_POSITION_LOW);
     chart_set_series_overlap(chart, 100);
